@@ -1,0 +1,1 @@
+"""The SDK compiler: openapi.yaml -> IR -> Jinja2 templates -> formatted Python and reference.md."""

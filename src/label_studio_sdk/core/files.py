@@ -1,0 +1,126 @@
+"""Uploads (what a file argument may be) and streamed downloads (bytes that never sit in memory whole)."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from typing import IO, Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+import httpx
+
+FileContent = Union[bytes, IO[bytes]]
+File = Union[
+    "os.PathLike[str]",
+    str,
+    bytes,
+    IO[bytes],
+    Tuple[Optional[str], FileContent],
+    Tuple[Optional[str], FileContent, Optional[str]],
+]
+"""A file to upload: a path, raw bytes, a binary file object, or ``(name, content[, content_type])``."""
+
+DEFAULT_CHUNK_SIZE = 64 * 1024
+HttpxFile = Tuple[str, Tuple[Optional[str], Any, Optional[str]]]
+
+
+def to_httpx_files(
+    fields: Mapping[str, Union[File, Sequence[File]]], opened: List[IO[bytes]]
+) -> List[HttpxFile]:
+    """Normalise upload arguments for httpx. Files opened from paths are appended to ``opened`` to close later."""
+    result: List[HttpxFile] = []
+    for field, value in fields.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            result.append((field, _one_file(item, opened)))
+    return result
+
+
+def _guess_type(name: Optional[str]) -> Optional[str]:
+    if not name:
+        return None
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, Optional[str]]:
+    if isinstance(value, tuple):
+        if len(value) not in (2, 3):
+            raise TypeError("a file tuple must be (name, content) or (name, content, content_type)")
+        name, content = value[0], value[1]
+        content_type = value[2] if len(value) == 3 else _guess_type(name)
+        return name, content, content_type
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the caller after the request
+        opened.append(handle)
+        name = os.path.basename(path)
+        return name, handle, _guess_type(name)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "upload", bytes(value), "application/octet-stream"
+    if hasattr(value, "read"):
+        if isinstance(getattr(value, "mode", "b"), str) and "b" not in getattr(value, "mode", "b"):
+            raise TypeError("open upload files in binary mode ('rb'), not text mode")
+        raw_name = getattr(value, "name", None)
+        name = os.path.basename(raw_name) if isinstance(raw_name, str) else "upload"
+        return name, value, _guess_type(name)
+    raise TypeError(
+        f"cannot upload a {type(value).__name__}: pass a path, bytes, a binary file object "
+        "or a (name, content, content_type) tuple"
+    )
+
+
+class ByteStream:
+    """The body of a download, chunk by chunk. Iterate it once; it closes the connection at the end.
+
+    Use it as a context manager (or call ``close()``) when you stop early.
+    """
+
+    def __init__(self, response: httpx.Response, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
+        self.response = response
+        self._chunk_size = chunk_size
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.response.headers
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_bytes(self._chunk_size)
+        finally:
+            self.response.close()
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> ByteStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncByteStream:
+    """The async twin of ByteStream: ``async for chunk in stream``; ``aclose()`` when you stop early."""
+
+    def __init__(self, response: httpx.Response, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
+        self.response = response
+        self._chunk_size = chunk_size
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.response.headers
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes(self._chunk_size):
+                yield chunk
+        finally:
+            await self.response.aclose()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncByteStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

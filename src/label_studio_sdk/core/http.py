@@ -1,0 +1,606 @@
+"""Sending requests. One loop sends, retries and raises; sync and async clients are twins.
+
+Retry policy (``max_retries`` extra attempts, default 2):
+
+* any method: connection not established (the request never left), 408, 429, 502, 503, 504;
+* idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): 500, read/write timeouts and
+  connections dropped after the request was sent. A POST or PATCH that may have reached the
+  server is never replayed, so nothing is created twice.
+
+Delays grow from 0.5 s, doubling to at most 8 s, each shortened by up to 25 % at random; a
+``Retry-After`` header (seconds or an HTTP date, capped at 60 s) takes precedence. A 401 with a
+personal access token renews the access token once and repeats the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+from typing import IO, Any, Dict, List, Mapping, Optional, Union
+
+import httpx
+
+from .._version import __version__
+from .auth import REFRESH_PATH, auth_for_key
+from .errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    LabelStudioError,
+    ResponseValidationError,
+    decode_error_body,
+    error_class_for_status,
+)
+from .files import DEFAULT_CHUNK_SIZE, AsyncByteStream, ByteStream, to_httpx_files
+from .options import OMIT, RequestOptions
+from .pagination import AsyncPager, Page, PageFields, SyncPager
+from .serialization import drop_omitted, dump_json, encode_query, json_validator
+
+logger = logging.getLogger("label_studio_sdk")
+
+DEFAULT_BASE_URL = "http://localhost:8080"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_ANY_METHOD_STATUSES = frozenset({408, 429, 502, 503, 504})
+RETRY_IDEMPOTENT_STATUSES = frozenset({500})
+# The request never reached the server: safe to send again whatever the method.
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The request may have reached the server: only idempotent methods are sent again.
+MAYBE_SENT_ERRORS = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+    httpx.CloseError,
+)
+
+Files = Mapping[str, Any]
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def _async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def backoff_delay(attempt: int) -> float:
+    """Exponential backoff with jitter for the ``attempt``-th retry (0-based)."""
+    delay = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
+    return delay * (1.0 - 0.25 * random.random())
+
+
+def retry_after_seconds(headers: httpx.Headers) -> Optional[float]:
+    """Seconds the server asks us to wait (``Retry-After`` / ``retry-after-ms``), capped; None if absent or unreadable."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return min(max(float(raw_ms) / 1000.0, 0.0), MAX_RETRY_AFTER)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(raw)
+        if parsed is None:
+            return None
+        seconds = email.utils.mktime_tz(parsed) - time.time()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def should_retry_status(method: str, status_code: int) -> bool:
+    if status_code in RETRY_ANY_METHOD_STATUSES:
+        return True
+    return status_code in RETRY_IDEMPOTENT_STATUSES and method in IDEMPOTENT_METHODS
+
+
+def should_retry_error(method: str, error: httpx.TransportError) -> bool:
+    if isinstance(error, NOT_SENT_ERRORS):
+        return True
+    return isinstance(error, MAYBE_SENT_ERRORS) and method in IDEMPOTENT_METHODS
+
+
+def transport_error(method: str, path: str, error: httpx.TransportError) -> ApiConnectionError:
+    """Our typed error for an httpx transport failure (the original is chained as ``__cause__``)."""
+    kind = type(error).__name__
+    reason = str(error) or kind
+    if isinstance(error, httpx.TimeoutException):
+        return ApiTimeoutError(f"{method} {path} timed out ({kind}): {reason}", method=method, path=path)
+    return ApiConnectionError(
+        f"{method} {path} failed to connect ({kind}): {reason}", method=method, path=path
+    )
+
+
+def status_error(method: str, path: str, response: httpx.Response) -> ApiError:
+    error_class = error_class_for_status(response.status_code)
+    return error_class(
+        status_code=response.status_code,
+        headers=response.headers,
+        body=decode_error_body(response.content),
+        method=method,
+        path=path,
+    )
+
+
+_logging_configured = False
+
+
+def _configure_logging_from_env() -> None:
+    """``LABEL_STUDIO_LOG=debug`` (or info, warning) turns on the SDK's logger once per process."""
+    global _logging_configured
+    if _logging_configured:
+        return
+    _logging_configured = True
+    level_name = os.environ.get("LABEL_STUDIO_LOG", "").strip().upper()
+    level = logging.getLevelName(level_name) if level_name else None
+    if isinstance(level, int):
+        logger.setLevel(level)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+            logger.addHandler(handler)
+
+
+class _Call:
+    """One prepared call: what to send and how many retries it may take."""
+
+    __slots__ = ("auth_override", "max_retries", "method", "opened_files", "path", "request")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        request: httpx.Request,
+        max_retries: int,
+        auth_override: bool,
+        opened_files: List[IO[bytes]],
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.request = request
+        self.max_retries = max_retries
+        self.auth_override = auth_override
+        self.opened_files = opened_files
+
+    def close_files(self) -> None:
+        for handle in self.opened_files:
+            handle.close()
+
+
+class BaseHttpClient:
+    """Configuration shared by the sync and async clients: where, who, how long, how often."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str],
+        api_key: Optional[str],
+        timeout: Optional[float],
+        max_retries: int,
+        headers: Optional[Mapping[str, str]],
+        follow_redirects: bool,
+    ) -> None:
+        _configure_logging_from_env()
+        url = (base_url or os.environ.get("LABEL_STUDIO_URL") or DEFAULT_BASE_URL).strip()
+        if not url.startswith(("http://", "https://")):
+            raise LabelStudioError(f"base_url must start with http:// or https://, got {url!r}")
+        self.base_url = url.rstrip("/") + "/"
+        key = (api_key or os.environ.get("LABEL_STUDIO_API_KEY") or "").strip()
+        if not key:
+            raise LabelStudioError(
+                "no API key: pass api_key=... or set LABEL_STUDIO_API_KEY "
+                "(find it in Label Studio under Account & Settings)"
+            )
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self.auth = auth_for_key(key)
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.follow_redirects = follow_redirects
+        self.refresh_url = self.base_url + REFRESH_PATH
+        self.headers: Dict[str, str] = {
+            "User-Agent": f"label-studio-sdk-python/{__version__}",
+            "Accept": "application/json",
+        }
+        if headers:
+            self.headers.update(headers)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _prepare(
+        self,
+        http: Union[httpx.Client, httpx.AsyncClient],
+        method: str,
+        path: str,
+        params: Optional[Mapping[str, Any]],
+        json: Any,
+        data: Optional[Mapping[str, Any]],
+        files: Optional[Files],
+        options: Optional[RequestOptions],
+    ) -> _Call:
+        headers = self.headers
+        query = encode_query(params)
+        timeout: Any = self.timeout
+        max_retries = self.max_retries
+        auth_override = False
+        if options:
+            extra_headers = options.get("additional_headers")
+            if extra_headers:
+                headers = {**headers, **extra_headers}
+                auth_override = any(name.lower() == "authorization" for name in extra_headers)
+            extra_query = options.get("additional_query_parameters")
+            if extra_query:
+                query.extend(encode_query(extra_query))
+            extra_body = options.get("additional_body_parameters")
+            if extra_body:
+                if json is OMIT:
+                    json = {}
+                if not isinstance(json, dict):
+                    raise TypeError("additional_body_parameters needs a method whose body is a JSON object")
+                json = {**json, **extra_body}
+            timeout = options.get("timeout", timeout)
+            max_retries = options.get("max_retries", max_retries)
+
+        content: Optional[bytes] = None
+        opened: List[IO[bytes]] = []
+        httpx_files: Any = None
+        form: Any = None
+        if json is not OMIT:
+            if isinstance(json, dict):
+                json = drop_omitted(json)
+            try:
+                content = dump_json(json)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"{method} /{path}: {exc}") from None
+            headers = {**headers, "Content-Type": "application/json"}
+        elif files is not None or data is not None:
+            form = {k: _form_value(v) for k, v in drop_omitted(data or {}).items() if v is not None}
+            httpx_files = to_httpx_files(drop_omitted(files or {}), opened) or None
+
+        request = http.build_request(
+            method,
+            self.base_url + path,
+            params=query or None,
+            content=content,
+            data=form,
+            files=httpx_files,
+            headers=headers,
+            timeout=timeout,
+        )
+        return _Call(method, "/" + path, request, max_retries, auth_override, opened)
+
+    def _parse(self, call: _Call, response: httpx.Response, cast_to: Any) -> Any:
+        content = response.content
+        if cast_to is None or not content:
+            return None
+        try:
+            return json_validator(cast_to)(content)
+        except ValueError as exc:
+            type_name = getattr(cast_to, "__name__", None) or repr(cast_to)
+            raise ResponseValidationError(
+                f"{call.method} {call.path}: the response does not match {type_name}: {exc}",
+                status_code=response.status_code,
+                body=content,
+                method=call.method,
+                path=call.path,
+            ) from exc
+
+    def _log_done(self, call: _Call, status: int, started: float, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.perf_counter() - started) * 1000.0
+            retries = f" after {attempt} retries" if attempt else ""
+            logger.debug("%s %s -> %d in %.1f ms%s", call.method, call.path, status, elapsed_ms, retries)
+
+    def _log_retry(self, call: _Call, reason: str, delay: float, attempt: int) -> None:
+        logger.info(
+            "%s %s: %s; retry %d of %d in %.2f s",
+            call.method,
+            call.path,
+            reason,
+            attempt + 1,
+            call.max_retries,
+            delay,
+        )
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return dump_json(value).decode("utf-8")
+    return value
+
+
+class SyncHttpClient(BaseHttpClient):
+    """Sends requests through an ``httpx.Client`` (created here unless one is passed in)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Optional[Mapping[str, str]] = None,
+        httpx_client: Optional[httpx.Client] = None,
+        follow_redirects: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            follow_redirects=follow_redirects,
+        )
+        self._owns_http = httpx_client is None
+        self.http = httpx_client if httpx_client is not None else httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        """Close the connection pool, unless it belongs to an httpx client passed in by the caller."""
+        if self._owns_http:
+            self.http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Any = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Any:
+        """Send a request and return its body parsed as ``cast_to`` (None for no body)."""
+        call = self._prepare(self.http, method, path, params, json, data, files, request_options)
+        response = self._send(call, stream=False)
+        return self._parse(call, response, cast_to)
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ByteStream:
+        """Send a request and return its body as a stream of bytes; errors are raised before any byte."""
+        call = self._prepare(self.http, method, path, params, json, None, None, request_options)
+        response = self._send(call, stream=True)
+        chunk_size = (request_options or {}).get("chunk_size", DEFAULT_CHUNK_SIZE)
+        return ByteStream(response, chunk_size)
+
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Dict[str, Any],
+        cast_to: Any,
+        fields: PageFields,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[Any]:
+        """A pager over a page-number list; the first page is fetched now, the rest as you iterate."""
+
+        def fetch(number: int) -> Page[Any]:
+            body = self.request(
+                method,
+                path,
+                params={**params, "page": number},
+                cast_to=cast_to,
+                request_options=request_options,
+            )
+            return fields.page(body, number)
+
+        return SyncPager(fetch, _first_page(params), _page_size(params))
+
+    def _send(self, call: _Call, *, stream: bool) -> httpx.Response:
+        attempt = 0
+        renewed_token = False
+        try:
+            while True:
+                started = time.perf_counter()
+                used_header = ""
+                try:
+                    if not call.auth_override:
+                        used_header = self.auth.sync_header(self.http, self.refresh_url)
+                        call.request.headers["Authorization"] = used_header
+                    response = self.http.send(
+                        call.request, stream=stream, follow_redirects=self.follow_redirects
+                    )
+                except httpx.TransportError as exc:
+                    if attempt < call.max_retries and should_retry_error(call.method, exc):
+                        delay = backoff_delay(attempt)
+                        self._log_retry(call, type(exc).__name__, delay, attempt)
+                        _sleep(delay)
+                        attempt += 1
+                        continue
+                    raise transport_error(call.method, call.path, exc) from exc
+
+                status = response.status_code
+                self._log_done(call, status, started, attempt)
+                if status < 400:
+                    return response
+                if status == 401 and self.auth.refreshable and not renewed_token and not call.auth_override:
+                    response.close()
+                    self.auth.invalidate(used_header)
+                    renewed_token = True
+                    continue
+                if attempt < call.max_retries and should_retry_status(call.method, status):
+                    delay = retry_after_seconds(response.headers)
+                    if delay is None:
+                        delay = backoff_delay(attempt)
+                    response.close()
+                    self._log_retry(call, f"status {status}", delay, attempt)
+                    _sleep(delay)
+                    attempt += 1
+                    continue
+                if stream:
+                    response.read()
+                    response.close()
+                raise status_error(call.method, call.path, response)
+        finally:
+            call.close_files()
+
+
+class AsyncHttpClient(BaseHttpClient):
+    """Sends requests through an ``httpx.AsyncClient`` (created here unless one is passed in)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Optional[Mapping[str, str]] = None,
+        httpx_client: Optional[httpx.AsyncClient] = None,
+        follow_redirects: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            follow_redirects=follow_redirects,
+        )
+        self._owns_http = httpx_client is None
+        self.http = httpx_client if httpx_client is not None else httpx.AsyncClient(timeout=timeout)
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it belongs to an httpx client passed in by the caller."""
+        if self._owns_http:
+            await self.http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Any = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Any:
+        """Send a request and return its body parsed as ``cast_to`` (None for no body)."""
+        call = self._prepare(self.http, method, path, params, json, data, files, request_options)
+        response = await self._send(call, stream=False)
+        return self._parse(call, response, cast_to)
+
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncByteStream:
+        """Send a request and return its body as an async stream of bytes; errors are raised before any byte."""
+        call = self._prepare(self.http, method, path, params, json, None, None, request_options)
+        response = await self._send(call, stream=True)
+        chunk_size = (request_options or {}).get("chunk_size", DEFAULT_CHUNK_SIZE)
+        return AsyncByteStream(response, chunk_size)
+
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Dict[str, Any],
+        cast_to: Any,
+        fields: PageFields,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncPager[Any]:
+        """A pager over a page-number list: ``async for`` it, or ``await`` it to fetch the first page now."""
+
+        async def fetch(number: int) -> Page[Any]:
+            body = await self.request(
+                method,
+                path,
+                params={**params, "page": number},
+                cast_to=cast_to,
+                request_options=request_options,
+            )
+            return fields.page(body, number)
+
+        return AsyncPager(fetch, _first_page(params), _page_size(params))
+
+    async def _send(self, call: _Call, *, stream: bool) -> httpx.Response:
+        attempt = 0
+        renewed_token = False
+        try:
+            while True:
+                started = time.perf_counter()
+                used_header = ""
+                try:
+                    if not call.auth_override:
+                        used_header = await self.auth.async_header(self.http, self.refresh_url)
+                        call.request.headers["Authorization"] = used_header
+                    response = await self.http.send(
+                        call.request, stream=stream, follow_redirects=self.follow_redirects
+                    )
+                except httpx.TransportError as exc:
+                    if attempt < call.max_retries and should_retry_error(call.method, exc):
+                        delay = backoff_delay(attempt)
+                        self._log_retry(call, type(exc).__name__, delay, attempt)
+                        await _async_sleep(delay)
+                        attempt += 1
+                        continue
+                    raise transport_error(call.method, call.path, exc) from exc
+
+                status = response.status_code
+                self._log_done(call, status, started, attempt)
+                if status < 400:
+                    return response
+                if status == 401 and self.auth.refreshable and not renewed_token and not call.auth_override:
+                    await response.aclose()
+                    self.auth.invalidate(used_header)
+                    renewed_token = True
+                    continue
+                if attempt < call.max_retries and should_retry_status(call.method, status):
+                    delay = retry_after_seconds(response.headers)
+                    if delay is None:
+                        delay = backoff_delay(attempt)
+                    await response.aclose()
+                    self._log_retry(call, f"status {status}", delay, attempt)
+                    await _async_sleep(delay)
+                    attempt += 1
+                    continue
+                if stream:
+                    await response.aread()
+                    await response.aclose()
+                raise status_error(call.method, call.path, response)
+        finally:
+            call.close_files()
+
+
+def _first_page(params: Mapping[str, Any]) -> int:
+    page = params.get("page", OMIT)
+    return 1 if page is OMIT or page is None else int(page)
+
+
+def _page_size(params: Mapping[str, Any]) -> Optional[int]:
+    size = params.get("page_size", OMIT)
+    return None if size is OMIT or size is None else int(size)

@@ -1,0 +1,16 @@
+"""The base class of every generated model. Importing this module imports pydantic."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ApiModel(BaseModel):
+    """A Label Studio object. Unknown fields are kept (``model_extra``), so a newer server never
+    breaks an older client; fields may be set by Python name or by wire name."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),  # fields such as `model_version` are real API fields
+    )

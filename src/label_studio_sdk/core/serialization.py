@@ -1,0 +1,102 @@
+"""Turning arguments into a request (path, query, JSON) and response bytes into typed values.
+
+Pydantic is imported on first use only: importing the SDK must not pay for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import uuid
+from decimal import Decimal
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import quote
+
+from .options import OMIT
+
+QueryParams = List[Tuple[str, str]]
+
+
+def encode_path(value: Any) -> str:
+    """One path segment: enums by value, everything percent-encoded (a "/" in an id cannot escape)."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"a path parameter cannot be {value!r}")
+    return quote(str(value), safe="")
+
+
+def encode_query(params: Optional[Mapping[str, Any]]) -> QueryParams:
+    """Query pairs in order. OMIT and None are left out; lists repeat the key (``ids=1&ids=2``)."""
+    pairs: QueryParams = []
+    if not params:
+        return pairs
+    for key, value in params.items():
+        if value is OMIT or value is None:
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            pairs.extend((key, _query_scalar(item)) for item in value if item is not None)
+        else:
+            pairs.append((key, _query_scalar(value)))
+    return pairs
+
+
+def _query_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)) or hasattr(value, "model_dump"):
+        # Structured values travel as JSON text (the Data Manager's `query` is one).
+        return dump_json(value).decode("utf-8")
+    return str(value)
+
+
+def drop_omitted(values: Mapping[str, Any]) -> Dict[str, Any]:
+    """The arguments the caller actually passed; explicit None stays (it means JSON null)."""
+    return {key: value for key, value in values.items() if value is not OMIT}
+
+
+def _json_default(value: Any) -> Any:
+    model_dump: Optional[Callable[..., Any]] = getattr(value, "model_dump", None)
+    if model_dump is not None:
+        return model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)
+    raise TypeError(f"a value of type {type(value).__name__} cannot be sent as JSON")
+
+
+def dump_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON; models, datetimes, enums, sets, UUIDs and Decimals are converted."""
+    return json.dumps(body, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_validators: Dict[Any, Callable[[bytes], Any]] = {}
+
+
+def json_validator(cast_to: Any) -> Callable[[bytes], Any]:
+    """A function that parses JSON bytes straight into ``cast_to`` (cached per type)."""
+    validator = _validators.get(cast_to)
+    if validator is None:
+        model_validate_json = getattr(cast_to, "model_validate_json", None)
+        if isinstance(cast_to, type) and model_validate_json is not None:
+            validator = model_validate_json
+        else:
+            from pydantic import TypeAdapter
+
+            validator = TypeAdapter(cast_to).validate_json
+        _validators[cast_to] = validator
+    return validator
