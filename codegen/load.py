@@ -35,8 +35,9 @@ class SpecError(Exception):
 
 
 def snake_case(name: str) -> str:
+    """Module name for a class name, as users already import them: S3SImportStorage -> s3s_import_storage."""
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"([a-z])([A-Z])", r"\1_\2", text)  # no break after a digit: S3Create -> s3create
     return re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
 
 

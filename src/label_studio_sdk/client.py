@@ -80,35 +80,35 @@ class LabelStudio:
 
     @cached_property
     def projects(self) -> ProjectsClient:
-        """Operations on projects."""
+        """Labeling projects, their settings and label configs, and task import."""
         from label_studio_sdk.projects.client import ProjectsClient
 
         return ProjectsClient(self._client)
 
     @cached_property
     def tasks(self) -> TasksClient:
-        """Operations on tasks."""
+        """Tasks, the items to label, with their data, annotations and predictions."""
         from label_studio_sdk.tasks.client import TasksClient
 
         return TasksClient(self._client)
 
     @cached_property
     def annotations(self) -> AnnotationsClient:
-        """Operations on annotations."""
+        """Annotations, the labels people attach to tasks."""
         from label_studio_sdk.annotations.client import AnnotationsClient
 
         return AnnotationsClient(self._client)
 
     @cached_property
     def predictions(self) -> PredictionsClient:
-        """Operations on predictions."""
+        """Predictions, the pre-labels a model attaches to tasks."""
         from label_studio_sdk.predictions.client import PredictionsClient
 
         return PredictionsClient(self._client)
 
     @cached_property
     def users(self) -> UsersClient:
-        """Operations on users."""
+        """User accounts of the organization, and the caller's own token."""
         from label_studio_sdk.users.client import UsersClient
 
         return UsersClient(self._client)
@@ -175,35 +175,35 @@ class AsyncLabelStudio:
 
     @cached_property
     def projects(self) -> AsyncProjectsClient:
-        """Operations on projects."""
+        """Labeling projects, their settings and label configs, and task import."""
         from label_studio_sdk.projects.client import AsyncProjectsClient
 
         return AsyncProjectsClient(self._client)
 
     @cached_property
     def tasks(self) -> AsyncTasksClient:
-        """Operations on tasks."""
+        """Tasks, the items to label, with their data, annotations and predictions."""
         from label_studio_sdk.tasks.client import AsyncTasksClient
 
         return AsyncTasksClient(self._client)
 
     @cached_property
     def annotations(self) -> AsyncAnnotationsClient:
-        """Operations on annotations."""
+        """Annotations, the labels people attach to tasks."""
         from label_studio_sdk.annotations.client import AsyncAnnotationsClient
 
         return AsyncAnnotationsClient(self._client)
 
     @cached_property
     def predictions(self) -> AsyncPredictionsClient:
-        """Operations on predictions."""
+        """Predictions, the pre-labels a model attaches to tasks."""
         from label_studio_sdk.predictions.client import AsyncPredictionsClient
 
         return AsyncPredictionsClient(self._client)
 
     @cached_property
     def users(self) -> AsyncUsersClient:
-        """Operations on users."""
+        """User accounts of the organization, and the caller's own token."""
         from label_studio_sdk.users.client import AsyncUsersClient
 
         return AsyncUsersClient(self._client)

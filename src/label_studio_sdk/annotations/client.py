@@ -16,7 +16,7 @@ from label_studio_sdk.types.annotation import Annotation
 
 
 class AnnotationsClient:
-    """Operations on annotations."""
+    """Annotations, the labels people attach to tasks."""
 
     def __init__(self, client: SyncHttpClient) -> None:
         self._client = client
@@ -211,7 +211,7 @@ class AnnotationsClient:
 
 
 class AsyncAnnotationsClient:
-    """Operations on annotations."""
+    """Annotations, the labels people attach to tasks."""
 
     def __init__(self, client: AsyncHttpClient) -> None:
         self._client = client

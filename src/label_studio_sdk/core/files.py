@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from typing import IO, Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    IO,
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import httpx
 
@@ -68,25 +82,30 @@ def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, 
     )
 
 
-class ByteStream:
-    """The body of a download, chunk by chunk. Iterate it once; it closes the connection at the end.
+class ByteStream(Iterator[bytes]):
+    """The body of a download, chunk by chunk. The request was sent and its status checked already.
 
-    Use it as a context manager (or call ``close()``) when you stop early.
+    Iterate it once; the connection closes at the end. Use it as a context manager (or call
+    ``close()``) when you stop early.
     """
 
     def __init__(self, response: httpx.Response, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
         self.response = response
-        self._chunk_size = chunk_size
+        self._chunks = response.iter_bytes(chunk_size)
 
     @property
     def headers(self) -> httpx.Headers:
         return self.response.headers
 
-    def __iter__(self) -> Iterator[bytes]:
+    def __iter__(self) -> ByteStream:
+        return self
+
+    def __next__(self) -> bytes:
         try:
-            yield from self.response.iter_bytes(self._chunk_size)
-        finally:
+            return next(self._chunks)
+        except BaseException:
             self.response.close()
+            raise
 
     def close(self) -> None:
         self.response.close()
@@ -98,28 +117,60 @@ class ByteStream:
         self.close()
 
 
-class AsyncByteStream:
-    """The async twin of ByteStream: ``async for chunk in stream``; ``aclose()`` when you stop early."""
+class AsyncByteStream(AsyncIterator[bytes]):
+    """The async twin of ByteStream. ``async for chunk in stream`` sends the request on first use;
+    ``await stream`` sends it now (raising any error) and returns the stream. ``aclose()`` when you
+    stop early, or use ``async with``."""
 
-    def __init__(self, response: httpx.Response, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
-        self.response = response
+    def __init__(
+        self, open_response: Callable[[], Awaitable[httpx.Response]], chunk_size: int = DEFAULT_CHUNK_SIZE
+    ):
+        self._open_response = open_response
         self._chunk_size = chunk_size
+        self._response: Optional[httpx.Response] = None
+        self._chunks: Optional[AsyncIterator[bytes]] = None
+
+    async def _open(self) -> httpx.Response:
+        if self._response is None:
+            self._response = await self._open_response()
+            self._chunks = self._response.aiter_bytes(self._chunk_size)
+        return self._response
+
+    @property
+    def response(self) -> httpx.Response:
+        if self._response is None:
+            raise RuntimeError("await the stream (or start iterating) before reading the response")
+        return self._response
 
     @property
     def headers(self) -> httpx.Headers:
         return self.response.headers
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def __await__(self) -> Generator[Any, None, AsyncByteStream]:
+        return self._opened().__await__()
+
+    async def _opened(self) -> AsyncByteStream:
+        await self._open()
+        return self
+
+    def __aiter__(self) -> AsyncByteStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        response = await self._open()
+        assert self._chunks is not None
         try:
-            async for chunk in self.response.aiter_bytes(self._chunk_size):
-                yield chunk
-        finally:
-            await self.response.aclose()
+            return await self._chunks.__anext__()
+        except BaseException:
+            await response.aclose()
+            raise
 
     async def aclose(self) -> None:
-        await self.response.aclose()
+        if self._response is not None:
+            await self._response.aclose()
 
     async def __aenter__(self) -> AsyncByteStream:
+        await self._open()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -20,7 +20,7 @@ import logging
 import os
 import random
 import time
-from typing import IO, Any, Dict, List, Mapping, Optional, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union, overload
 
 import httpx
 
@@ -65,6 +65,7 @@ MAYBE_SENT_ERRORS = (
 )
 
 Files = Mapping[str, Any]
+T = TypeVar("T")
 
 
 def _sleep(seconds: float) -> None:
@@ -234,7 +235,7 @@ class BaseHttpClient:
         options: Optional[RequestOptions],
     ) -> _Call:
         headers = self.headers
-        query = encode_query(params)
+        query: List[Tuple[str, Any]] = list(encode_query(params))
         timeout: Any = self.timeout
         max_retries = self.max_retries
         auth_override = False
@@ -356,6 +357,48 @@ class SyncHttpClient(BaseHttpClient):
         if self._owns_http:
             self.http.close()
 
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Type[T],
+        request_options: Optional[RequestOptions] = None,
+    ) -> T: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: None = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> None: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Any,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Any: ...
+
     def request(
         self,
         method: str,
@@ -445,9 +488,8 @@ class SyncHttpClient(BaseHttpClient):
                     renewed_token = True
                     continue
                 if attempt < call.max_retries and should_retry_status(call.method, status):
-                    delay = retry_after_seconds(response.headers)
-                    if delay is None:
-                        delay = backoff_delay(attempt)
+                    wait = retry_after_seconds(response.headers)
+                    delay = backoff_delay(attempt) if wait is None else wait
                     response.close()
                     self._log_retry(call, f"status {status}", delay, attempt)
                     _sleep(delay)
@@ -491,6 +533,48 @@ class AsyncHttpClient(BaseHttpClient):
         if self._owns_http:
             await self.http.aclose()
 
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Type[T],
+        request_options: Optional[RequestOptions] = None,
+    ) -> T: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: None = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> None: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Files] = None,
+        cast_to: Any,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Any: ...
+
     async def request(
         self,
         method: str,
@@ -508,7 +592,7 @@ class AsyncHttpClient(BaseHttpClient):
         response = await self._send(call, stream=False)
         return self._parse(call, response, cast_to)
 
-    async def stream(
+    def stream(
         self,
         method: str,
         path: str,
@@ -517,11 +601,11 @@ class AsyncHttpClient(BaseHttpClient):
         json: Any = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncByteStream:
-        """Send a request and return its body as an async stream of bytes; errors are raised before any byte."""
+        """The body of a request as an async stream of bytes, sent when first awaited or iterated;
+        errors are raised before any byte."""
         call = self._prepare(self.http, method, path, params, json, None, None, request_options)
-        response = await self._send(call, stream=True)
         chunk_size = (request_options or {}).get("chunk_size", DEFAULT_CHUNK_SIZE)
-        return AsyncByteStream(response, chunk_size)
+        return AsyncByteStream(lambda: self._send(call, stream=True), chunk_size)
 
     def paginate(
         self,
@@ -580,9 +664,8 @@ class AsyncHttpClient(BaseHttpClient):
                     renewed_token = True
                     continue
                 if attempt < call.max_retries and should_retry_status(call.method, status):
-                    delay = retry_after_seconds(response.headers)
-                    if delay is None:
-                        delay = backoff_delay(attempt)
+                    wait = retry_after_seconds(response.headers)
+                    delay = backoff_delay(attempt) if wait is None else wait
                     await response.aclose()
                     self._log_retry(call, f"status {status}", delay, attempt)
                     await _async_sleep(delay)

@@ -10,7 +10,7 @@ from label_studio_sdk.types.prediction import Prediction
 
 
 class PredictionsClient:
-    """Operations on predictions."""
+    """Predictions, the pre-labels a model attaches to tasks."""
 
     def __init__(self, client: SyncHttpClient) -> None:
         self._client = client
@@ -135,7 +135,7 @@ class PredictionsClient:
 
 
 class AsyncPredictionsClient:
-    """Operations on predictions."""
+    """Predictions, the pre-labels a model attaches to tasks."""
 
     def __init__(self, client: AsyncHttpClient) -> None:
         self._client = client

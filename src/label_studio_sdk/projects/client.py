@@ -16,7 +16,7 @@ from label_studio_sdk.types.project_label_config import ProjectLabelConfig
 
 
 class ProjectsClient:
-    """Operations on projects."""
+    """Labeling projects, their settings and label configs, and task import."""
 
     def __init__(self, client: SyncHttpClient) -> None:
         self._client = client
@@ -294,7 +294,7 @@ class ProjectsClient:
 
 
 class AsyncProjectsClient:
-    """Operations on projects."""
+    """Labeling projects, their settings and label configs, and task import."""
 
     def __init__(self, client: AsyncHttpClient) -> None:
         self._client = client

@@ -16,7 +16,7 @@ from label_studio_sdk.types.task import Task
 
 
 class TasksClient:
-    """Operations on tasks."""
+    """Tasks, the items to label, with their data, annotations and predictions."""
 
     def __init__(self, client: SyncHttpClient) -> None:
         self._client = client
@@ -201,7 +201,7 @@ class TasksClient:
 
 
 class AsyncTasksClient:
-    """Operations on tasks."""
+    """Tasks, the items to label, with their data, annotations and predictions."""
 
     def __init__(self, client: AsyncHttpClient) -> None:
         self._client = client

@@ -12,7 +12,7 @@ from label_studio_sdk.users.types.users_reset_token_response import UsersResetTo
 
 
 class UsersClient:
-    """Operations on users."""
+    """User accounts of the organization, and the caller's own token."""
 
     def __init__(self, client: SyncHttpClient) -> None:
         self._client = client
@@ -223,7 +223,7 @@ class UsersClient:
 
 
 class AsyncUsersClient:
-    """Operations on users."""
+    """User accounts of the organization, and the caller's own token."""
 
     def __init__(self, client: AsyncHttpClient) -> None:
         self._client = client
