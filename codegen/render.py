@@ -305,11 +305,13 @@ def package_exports(api: Api) -> Dict[str, List[Tuple[str, str]]]:
     """For every package that gets an __init__: what it exports."""
     packages: Dict[str, List[Tuple[str, str]]] = {"": [], "types": []}
     for res in api.all_resources:
-        packages.setdefault(res.dotted, [])
-        module, cls = res.handed_out(False)
-        packages[res.dotted].append((f"{PACKAGE}.{module}", cls))
-        module, cls = res.handed_out(True)
-        packages[res.dotted].append((f"{PACKAGE}.{module}", cls))
+        entries = packages.setdefault(res.dotted, [])
+        entries.append((f"{PACKAGE}.{res.dotted}.client", res.class_name))
+        entries.append((f"{PACKAGE}.{res.dotted}.client", res.async_class_name))
+        if res.overlay:
+            for is_async in (False, True):
+                module, cls = res.handed_out(is_async)
+                entries.append((f"{PACKAGE}.{module}", cls))
     for model in api.models.values():
         target = f"{PACKAGE}.{model.module}"
         if model.group:

@@ -49,3 +49,27 @@ def test_same_set_of_files(rendered: Dict[str, str]) -> None:
 @pytest.mark.parametrize("path", sorted(golden_files()))
 def test_file_matches_golden(rendered: Dict[str, str], path: str) -> None:
     assert rendered[path] == golden_files()[path]
+
+
+def test_overlay_subclass_is_handed_out(tmp_path: Path) -> None:
+    """With widgets/parts/client_ext.py present, the parent returns (and the package exports) its subclasses."""
+    overlay = tmp_path / "widgets" / "parts" / "client_ext.py"
+    overlay.parent.mkdir(parents=True)
+    overlay.write_text("# hand-written\n")
+    api = load_api(HERE / "spec.yaml", package_dir=tmp_path)
+    files = render_text(api, ROOT / "pyproject.toml")
+    parent = files["src/label_studio_sdk/widgets/client.py"]
+    assert "from label_studio_sdk.widgets.parts.client_ext import PartsClientExt" in parent
+    assert "return PartsClientExt(self._client)" in parent
+    assert "return AsyncPartsClientExt(self._client)" in parent
+    assert "def parts(self) -> PartsClientExt:" in parent
+    exports = files["src/label_studio_sdk/widgets/parts/__init__.py"]
+    for name in ("PartsClient", "AsyncPartsClient", "PartsClientExt", "AsyncPartsClientExt"):
+        assert f'"{name}": ' in exports
+    # Without the overlay file nothing mentions it.
+    assert (
+        "client_ext"
+        not in render_text(load_api(HERE / "spec.yaml", package_dir=None), ROOT / "pyproject.toml")[
+            "src/label_studio_sdk/widgets/client.py"
+        ]
+    )

@@ -44,10 +44,14 @@ class Auth:
 
     refreshable = False
 
-    def sync_header(self, http: httpx.Client, refresh_url: str) -> str:
+    def sync_header(
+        self, http: httpx.Client, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         raise NotImplementedError
 
-    async def async_header(self, http: httpx.AsyncClient, refresh_url: str) -> str:
+    async def async_header(
+        self, http: httpx.AsyncClient, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         raise NotImplementedError
 
     def invalidate(self, used_header: str) -> None:
@@ -60,10 +64,14 @@ class StaticAuth(Auth):
     def __init__(self, header: str) -> None:
         self._header = header
 
-    def sync_header(self, http: httpx.Client, refresh_url: str) -> str:
+    def sync_header(
+        self, http: httpx.Client, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         return self._header
 
-    async def async_header(self, http: httpx.AsyncClient, refresh_url: str) -> str:
+    async def async_header(
+        self, http: httpx.AsyncClient, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         return self._header
 
     def __repr__(self) -> str:
@@ -93,19 +101,23 @@ class PersonalAccessTokenAuth(Auth):
             return "Bearer " + self._access
         return None
 
-    def sync_header(self, http: httpx.Client, refresh_url: str) -> str:
+    def sync_header(
+        self, http: httpx.Client, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         header = self._current()
         if header is not None:
             return header
         with self._lock:
             header = self._current()  # another thread may have refreshed while we waited
             if header is None:
-                response = http.post(refresh_url, json={"refresh": self._refresh_token})
+                response = http.post(refresh_url, json={"refresh": self._refresh_token}, headers=headers)
                 self._store(response)
                 header = "Bearer " + str(self._access)
         return header
 
-    async def async_header(self, http: httpx.AsyncClient, refresh_url: str) -> str:
+    async def async_header(
+        self, http: httpx.AsyncClient, refresh_url: str, headers: Optional[httpx.Headers] = None
+    ) -> str:
         header = self._current()
         if header is not None:
             return header
@@ -114,7 +126,9 @@ class PersonalAccessTokenAuth(Auth):
         async with self._async_lock:
             header = self._current()
             if header is None:
-                response = await http.post(refresh_url, json={"refresh": self._refresh_token})
+                response = await http.post(
+                    refresh_url, json={"refresh": self._refresh_token}, headers=headers
+                )
                 self._store(response)
                 header = "Bearer " + str(self._access)
         return header

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
 from typing import (
@@ -42,10 +43,15 @@ def to_httpx_files(
 ) -> List[HttpxFile]:
     """Normalise upload arguments for httpx. Files opened from paths are appended to ``opened`` to close later."""
     result: List[HttpxFile] = []
-    for field, value in fields.items():
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            result.append((field, _one_file(item, opened)))
+    try:
+        for field, value in fields.items():
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                result.append((field, _one_file(item, opened)))
+    except BaseException:
+        for handle in opened:  # a bad argument after a path must not leak the file opened for it
+            handle.close()
+        raise
     return result
 
 
@@ -71,7 +77,8 @@ def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, 
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "upload", bytes(value), "application/octet-stream"
     if hasattr(value, "read"):
-        if isinstance(getattr(value, "mode", "b"), str) and "b" not in getattr(value, "mode", "b"):
+        mode = getattr(value, "mode", "b")
+        if isinstance(value, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
             raise TypeError("open upload files in binary mode ('rb'), not text mode")
         raw_name = getattr(value, "name", None)
         name = os.path.basename(raw_name) if isinstance(raw_name, str) else "upload"

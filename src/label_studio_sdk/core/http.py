@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gc
 import logging
 import os
 import random
 import time
-from typing import IO, Any, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union, overload
+from typing import IO, Any, Dict, List, Mapping, Optional, Type, TypeVar, Union, overload
 
 import httpx
 
@@ -48,6 +49,8 @@ DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
+# Bodies at least this big are parsed with the cyclic garbage collector paused (see _parse).
+GC_PAUSE_BYTES = 32 * 1024
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_ANY_METHOD_STATUSES = frozenset({408, 429, 502, 503, 504})
@@ -213,12 +216,15 @@ class BaseHttpClient:
         self.timeout = timeout
         self.follow_redirects = follow_redirects
         self.refresh_url = self.base_url + REFRESH_PATH
+        self._owns_http = False
         self.headers: Dict[str, str] = {
             "User-Agent": f"label-studio-sdk-python/{__version__}",
             "Accept": "application/json",
         }
         if headers:
             self.headers.update(headers)
+        # Pre-encoded once: httpx merges an httpx.Headers much faster than a plain dict.
+        self._default_headers = httpx.Headers(self.headers)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -234,15 +240,17 @@ class BaseHttpClient:
         files: Optional[Files],
         options: Optional[RequestOptions],
     ) -> _Call:
-        headers = self.headers
-        query: List[Tuple[str, Any]] = list(encode_query(params))
+        # A client we created carries our default headers itself; an injected one gets them per request.
+        headers: Any = None if self._owns_http else self._default_headers
+        query = encode_query(params)
         timeout: Any = self.timeout
         max_retries = self.max_retries
         auth_override = False
         if options:
             extra_headers = options.get("additional_headers")
             if extra_headers:
-                headers = {**headers, **extra_headers}
+                headers = httpx.Headers(headers)
+                headers.update(extra_headers)
                 auth_override = any(name.lower() == "authorization" for name in extra_headers)
             extra_query = options.get("additional_query_parameters")
             if extra_query:
@@ -268,29 +276,45 @@ class BaseHttpClient:
                 content = dump_json(json)
             except (TypeError, ValueError) as exc:
                 raise TypeError(f"{method} /{path}: {exc}") from None
-            headers = {**headers, "Content-Type": "application/json"}
+            headers = httpx.Headers(headers)
+            headers["Content-Type"] = "application/json"
         elif files is not None or data is not None:
             form = {k: _form_value(v) for k, v in drop_omitted(data or {}).items() if v is not None}
             httpx_files = to_httpx_files(drop_omitted(files or {}), opened) or None
 
-        request = http.build_request(
-            method,
-            self.base_url + path,
-            params=query or None,
-            content=content,
-            data=form,
-            files=httpx_files,
-            headers=headers,
-            timeout=timeout,
-        )
+        try:
+            request = http.build_request(
+                method,
+                self.base_url + path,
+                params=query or None,
+                content=content,
+                data=form,
+                files=httpx_files,
+                headers=headers,
+                timeout=timeout,
+            )
+        except BaseException:
+            for handle in opened:
+                handle.close()
+            raise
         return _Call(method, "/" + path, request, max_retries, auth_override, opened)
 
     def _parse(self, call: _Call, response: httpx.Response, cast_to: Any) -> Any:
         content = response.content
         if cast_to is None or not content:
             return None
+        validate = json_validator(cast_to)
         try:
-            return json_validator(cast_to)(content)
+            if len(content) < GC_PAUSE_BYTES or not gc.isenabled():
+                return validate(content)
+            # A page of tasks becomes thousands of models that all outlive the parse, so the
+            # collector would rescan them over and over for nothing (a quarter of the parse time).
+            # It resumes as soon as the parse returns.
+            gc.disable()
+            try:
+                return validate(content)
+            finally:
+                gc.enable()
         except ValueError as exc:
             type_name = getattr(cast_to, "__name__", None) or repr(cast_to)
             raise ResponseValidationError(
@@ -350,7 +374,9 @@ class SyncHttpClient(BaseHttpClient):
             follow_redirects=follow_redirects,
         )
         self._owns_http = httpx_client is None
-        self.http = httpx_client if httpx_client is not None else httpx.Client(timeout=timeout)
+        self.http = (
+            httpx_client if httpx_client is not None else httpx.Client(timeout=timeout, headers=self.headers)
+        )
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an httpx client passed in by the caller."""
@@ -464,7 +490,9 @@ class SyncHttpClient(BaseHttpClient):
                 used_header = ""
                 try:
                     if not call.auth_override:
-                        used_header = self.auth.sync_header(self.http, self.refresh_url)
+                        used_header = self.auth.sync_header(
+                            self.http, self.refresh_url, self._default_headers
+                        )
                         call.request.headers["Authorization"] = used_header
                     response = self.http.send(
                         call.request, stream=stream, follow_redirects=self.follow_redirects
@@ -477,6 +505,18 @@ class SyncHttpClient(BaseHttpClient):
                         attempt += 1
                         continue
                     raise transport_error(call.method, call.path, exc) from exc
+                except ApiError as exc:
+                    # Only the token exchange raises ApiError here. It creates nothing, so a
+                    # transient failure is as safe to repeat as an idempotent request.
+                    status = exc.status_code or 0
+                    if attempt < call.max_retries and should_retry_status("PUT", status):
+                        wait = retry_after_seconds(httpx.Headers(exc.headers))
+                        delay = backoff_delay(attempt) if wait is None else wait
+                        self._log_retry(call, f"token refresh status {status}", delay, attempt)
+                        _sleep(delay)
+                        attempt += 1
+                        continue
+                    raise
 
                 status = response.status_code
                 self._log_done(call, status, started, attempt)
@@ -526,7 +566,11 @@ class AsyncHttpClient(BaseHttpClient):
             follow_redirects=follow_redirects,
         )
         self._owns_http = httpx_client is None
-        self.http = httpx_client if httpx_client is not None else httpx.AsyncClient(timeout=timeout)
+        self.http = (
+            httpx_client
+            if httpx_client is not None
+            else httpx.AsyncClient(timeout=timeout, headers=self.headers)
+        )
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an httpx client passed in by the caller."""
@@ -640,7 +684,9 @@ class AsyncHttpClient(BaseHttpClient):
                 used_header = ""
                 try:
                     if not call.auth_override:
-                        used_header = await self.auth.async_header(self.http, self.refresh_url)
+                        used_header = await self.auth.async_header(
+                            self.http, self.refresh_url, self._default_headers
+                        )
                         call.request.headers["Authorization"] = used_header
                     response = await self.http.send(
                         call.request, stream=stream, follow_redirects=self.follow_redirects
@@ -653,6 +699,18 @@ class AsyncHttpClient(BaseHttpClient):
                         attempt += 1
                         continue
                     raise transport_error(call.method, call.path, exc) from exc
+                except ApiError as exc:
+                    # Only the token exchange raises ApiError here. It creates nothing, so a
+                    # transient failure is as safe to repeat as an idempotent request.
+                    status = exc.status_code or 0
+                    if attempt < call.max_retries and should_retry_status("PUT", status):
+                        wait = retry_after_seconds(httpx.Headers(exc.headers))
+                        delay = backoff_delay(attempt) if wait is None else wait
+                        self._log_retry(call, f"token refresh status {status}", delay, attempt)
+                        await _async_sleep(delay)
+                        attempt += 1
+                        continue
+                    raise
 
                 status = response.status_code
                 self._log_done(call, status, started, attempt)

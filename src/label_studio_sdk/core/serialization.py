@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .options import OMIT
 
-QueryParams = List[Tuple[str, str]]
+QueryParams = List[Tuple[str, Any]]
 
 
 def encode_path(value: Any) -> str:
@@ -24,7 +24,11 @@ def encode_path(value: Any) -> str:
         value = value.value
     if isinstance(value, bool) or value is None:
         raise TypeError(f"a path parameter cannot be {value!r}")
-    return quote(str(value), safe="")
+    text = quote(str(value), safe="")
+    if text in (".", ".."):
+        # URL normalisation would swallow a dot segment and move the request up the path.
+        return text.replace(".", "%2E")
+    return text
 
 
 def encode_query(params: Optional[Mapping[str, Any]]) -> QueryParams:
