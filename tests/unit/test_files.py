@@ -279,8 +279,9 @@ async def test_upload_many_files_and_form_fields(api: Api, upload: respx.Route) 
         lambda path: io.StringIO("text"),
         lambda path: 42,
         lambda path: ("a", b"b", "c", "d"),
+        lambda path: ("notes.txt", path.open("r")),
     ],
-    ids=["text-mode-file", "stringio", "int", "long-tuple"],
+    ids=["text-mode-file", "stringio", "int", "long-tuple", "tuple-with-text-file"],
 )
 async def test_invalid_upload_raises_type_error(
     api: Api, upload: respx.Route, photo: pathlib.Path, make_value: Any
@@ -290,8 +291,9 @@ async def test_invalid_upload_raises_type_error(
         with pytest.raises(TypeError):
             await api.request("POST", "upload/", files={"file": value})
     finally:
-        if hasattr(value, "close"):
-            value.close()
+        for item in value if isinstance(value, tuple) else [value]:
+            if hasattr(item, "close"):
+                item.close()
     assert upload.call_count == 0
 
 
@@ -346,4 +348,13 @@ async def test_files_from_paths_are_closed_when_preparing_the_request_fails(
 
     assert len(opened) == 1
     assert opened[0].closed
+    assert upload.call_count == 0
+
+
+@pytest.mark.parametrize("content", [123, "text", None])
+async def test_a_file_tuple_with_bad_content_is_a_type_error(
+    api: Api, upload: respx.Route, content: Any
+) -> None:
+    with pytest.raises(TypeError, match="file tuple must be bytes or a binary file object"):
+        await api.request("POST", "upload/", files={"file": ("a.txt", content)})
     assert upload.call_count == 0

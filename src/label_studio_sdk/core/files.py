@@ -66,6 +66,10 @@ def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, 
         if len(value) not in (2, 3):
             raise TypeError("a file tuple must be (name, content) or (name, content, content_type)")
         name, content = value[0], value[1]
+        if not isinstance(content, (bytes, bytearray, memoryview)) and not hasattr(content, "read"):
+            raise TypeError(
+                f"the content in a file tuple must be bytes or a binary file object, not {type(content).__name__}"
+            )
         content_type = value[2] if len(value) == 3 else _guess_type(name)
         return name, content, content_type
     if isinstance(value, (str, os.PathLike)):
