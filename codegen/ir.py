@@ -143,7 +143,7 @@ class Operation:
     summary: str
     description: str
     params: List[Param]
-    body_kind: Optional[str]  # None, "json", "whole_json", "multipart"
+    body_kind: Optional[str]  # None, "json", "whole_json", "multipart", "json_or_files"
     returns: Optional[TypeRef]  # None: nothing; for pagers, the item type
     returns_kind: str  # "none", "json", "stream", "pager"
     pagination: Optional[Pagination] = None

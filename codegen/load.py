@@ -200,8 +200,22 @@ class Loader:
 
     def body_params(self, body: Dict[str, Any], where: str) -> Tuple[Optional[str], List[Param]]:
         content = body.get("content", {})
+        if set(content) == {"application/json", "multipart/form-data"}:
+            # Either a whole JSON body or uploaded files: the caller passes exactly one of them.
+            if not body.get("x-sdk-body-name"):
+                raise SpecError(f"{where}: a JSON-or-files body needs x-sdk-body-name for the JSON argument")
+            _, json_params = self.body_params(
+                {**body, "content": {"application/json": content["application/json"]}}, where
+            )
+            form_params = self.object_params(content["multipart/form-data"].get("schema", {}), where, "form")
+            if any(p.location != "file" or p.required for p in form_params):
+                raise SpecError(f"{where}: the multipart alternative may only hold optional files")
+            json_params[0].required = False
+            return "json_or_files", json_params + form_params
         if len(content) != 1:
-            raise SpecError(f"{where}: a request body must have exactly one content type")
+            raise SpecError(
+                f"{where}: a request body must have exactly one content type (or JSON and multipart)"
+            )
         media, entry = next(iter(content.items()))
         schema = entry.get("schema", {})
         if media == "application/json":
@@ -290,7 +304,10 @@ class Loader:
         path_params = {p.wire_name: p for p in params if p.location == "path"}
         if set(placeholders) != set(path_params):
             raise SpecError(f"{where}: path placeholders {placeholders} do not match path parameters")
-        ordered = [path_params[name] for name in placeholders] + [p for p in params if p.location != "path"]
+        # Then, as the seed orders them: a whole-body argument, query parameters, body fields.
+        ordered = [path_params[name] for name in placeholders]
+        ordered += [p for p in params if p.location == "whole_body"]
+        ordered += [p for p in params if p.location not in ("path", "whole_body")]
 
         status, kind, returns, response_name = self.response(raw["responses"], f"{where}.responses")
         pagination = None

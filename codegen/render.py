@@ -136,6 +136,7 @@ class OperationView:
     docstring: List[str]
     call: str
     async_call: str
+    guards: List[str]
 
 
 def _param_signature(p: Param) -> str:
@@ -168,6 +169,7 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
         imports.lines.add((f"{PACKAGE}.core.serialization", "encode_path"))
 
     args = [f'"{op.http_method}"', op.path_expression]
+    guards: List[str] = []
     query = op.params_in("query")
     if query:
         args.append(f"params={_mapping(query)}")
@@ -175,6 +177,15 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
         args.append(f"json={_mapping(op.params_in('body'))}")
     elif op.body_kind == "whole_json":
         args.append(f"json={op.params_in('whole_body')[0].name}")
+    elif op.body_kind == "json_or_files":
+        whole = op.params_in("whole_body")[0]
+        args.append(f"json={whole.name}")
+        args.append(f"files={_mapping(op.params_in('file'))}")
+        choices = " or ".join(f"{p.name}=" for p in [whole, *op.params_in("file")])
+        guards.append(
+            f"if ({whole.name} is OMIT) == ({' and '.join(f'{p.name} is OMIT' for p in op.params_in('file'))}):\n"
+            f'    raise TypeError("{op.name}() takes exactly one of {choices}")'
+        )
     elif op.body_kind == "multipart":
         form = op.params_in("form")
         if form:
@@ -233,7 +244,7 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
     sync_call = ("return " if keep else "") + call
     async_call = ("return " if keep else "") + awaited
     return OperationView(
-        op, op.name, signature, returns, async_returns, is_async_def, lines, sync_call, async_call
+        op, op.name, signature, returns, async_returns, is_async_def, lines, sync_call, async_call, guards
     )
 
 
@@ -476,67 +487,88 @@ def test_view(res: Resource, api: Api) -> Dict[str, Any]:
     cases = []
     for r in _subtree(res):
         for op in r.operations:
-            values = {p.name: samples.value(p.type, p.name) for p in op.params}
-            path = op.path
-            for p in op.path_params:
-                path = path.replace("{" + p.wire_name + "}", str(values[p.name]))
-            args = [repr(values[p.name]) for p in op.path_params]
-            files = {}
-            for p in op.keyword_params:
-                if p.location == "file":
-                    content = str(values[p.name]).encode()
-                    files[p.wire_name] = content
-                    args.append(f"{p.name}=({p.wire_name!r}, {content!r}, 'application/octet-stream')")
-                else:
-                    args.append(f"{p.name}={values[p.name]!r}")
-            query = []
-            for p in op.params_in("query"):
-                value = values[p.name]
-                for item in value if isinstance(value, list) else [value]:
-                    query.append((p.wire_name, _query_text(item)))
-            body: Any = None
-            if op.body_kind == "json":
-                body = {p.wire_name: values[p.name] for p in op.params_in("body")}
-            elif op.body_kind == "whole_json":
-                body = values[op.params_in("whole_body")[0].name]
-            form = {p.wire_name: _query_text(values[p.name]) for p in op.params_in("form")}
-            response: Any = None
-            items_wire = ""
-            if op.returns_kind == "pager" and op.pagination and op.response_schema_name:
-                page = samples.value(TypeRef("model", ref=op.response_schema_name), "page")
-                items_wire = _wire_of(api, op.response_schema_name, op.pagination.items)
-                items = page[items_wire]
-                if op.pagination.total:
-                    page[_wire_of(api, op.response_schema_name, op.pagination.total)] = len(items)
-                if op.pagination.next:
-                    page[_wire_of(api, op.response_schema_name, op.pagination.next)] = None
-                response = page
-            elif op.returns_kind == "json" and op.returns is not None:
-                response = samples.value(op.returns, "result")
-            cases.append(
-                {
-                    "op": op,
-                    "test_name": f"{r.dotted.replace('.', '_')}_{op.name}",
-                    "accessor": f"{r.dotted}.{op.name}",
-                    "method": op.http_method,
-                    "path": path,
-                    "args": ", ".join(args),
-                    "query": repr(sorted(query)),
-                    "body": json.dumps(body) if op.body_kind in ("json", "whole_json") else None,
-                    "form": repr(sorted(form.items())) if op.body_kind == "multipart" else None,
-                    "files": [repr(v) for v in files.values()],
-                    "status": op.success_status,
-                    "response": json.dumps(response) if response is not None else None,
-                    "kind": op.returns_kind,
-                    "items_wire": items_wire,
-                    "is_list": op.returns is not None and op.returns.kind == "list",
-                    "is_model": op.returns is not None
-                    and op.returns.kind == "model"
-                    and bool(op.returns.ref)
-                    and api.models[op.returns.ref].kind == "object",
-                }
-            )
+            if op.body_kind == "json_or_files":
+                # One test per alternative: the method refuses both at once.
+                files = {p.name for p in op.params_in("file")}
+                cases.append(_test_case(r, op, api, samples, omit=files, suffix="_json"))
+                cases.append(
+                    _test_case(
+                        r, op, api, samples, omit={op.params_in("whole_body")[0].name}, suffix="_files"
+                    )
+                )
+            else:
+                cases.append(_test_case(r, op, api, samples, omit=set(), suffix=""))
     return {"resource": res, "cases": cases}
+
+
+def _test_case(
+    r: Resource, op: Operation, api: Api, samples: Samples, omit: Set[str], suffix: str
+) -> Dict[str, Any]:
+    params = [p for p in op.params if p.name not in omit]
+    values = {p.name: samples.value(p.type, p.name) for p in params}
+    path = op.path
+    for p in op.path_params:
+        path = path.replace("{" + p.wire_name + "}", str(values[p.name]))
+    args = [repr(values[p.name]) for p in op.path_params]
+    files = {}
+    for p in params:
+        if p.location == "path":
+            continue
+        if p.location == "file":
+            content = str(values[p.name]).encode()
+            files[p.wire_name] = content
+            one = f"({p.wire_name!r}, {content!r}, 'application/octet-stream')"
+            args.append(f"{p.name}=[{one}]" if p.type.kind == "list" else f"{p.name}={one}")
+        else:
+            args.append(f"{p.name}={values[p.name]!r}")
+    query = []
+    for p in [p for p in params if p.location == "query"]:
+        value = values[p.name]
+        for item in value if isinstance(value, list) else [value]:
+            query.append((p.wire_name, _query_text(item)))
+    body_kind = op.body_kind
+    if body_kind == "json_or_files":
+        body_kind = "multipart" if files else "whole_json"
+    body: Any = None
+    if body_kind == "json":
+        body = {p.wire_name: values[p.name] for p in params if p.location == "body"}
+    elif body_kind == "whole_json":
+        body = values[op.params_in("whole_body")[0].name]
+    form = {p.wire_name: _query_text(values[p.name]) for p in params if p.location == "form"}
+    response: Any = None
+    items_wire = ""
+    if op.returns_kind == "pager" and op.pagination and op.response_schema_name:
+        page = samples.value(TypeRef("model", ref=op.response_schema_name), "page")
+        items_wire = _wire_of(api, op.response_schema_name, op.pagination.items)
+        items = page[items_wire]
+        if op.pagination.total:
+            page[_wire_of(api, op.response_schema_name, op.pagination.total)] = len(items)
+        if op.pagination.next:
+            page[_wire_of(api, op.response_schema_name, op.pagination.next)] = None
+        response = page
+    elif op.returns_kind == "json" and op.returns is not None:
+        response = samples.value(op.returns, "result")
+    return {
+        "op": op,
+        "test_name": f"{r.dotted.replace('.', '_')}_{op.name}{suffix}",
+        "accessor": f"{r.dotted}.{op.name}",
+        "method": op.http_method,
+        "path": path,
+        "args": ", ".join(args),
+        "query": repr(sorted(query)),
+        "body": json.dumps(body) if body_kind in ("json", "whole_json") else None,
+        "form": repr(sorted(form.items())) if body_kind == "multipart" else None,
+        "files": [repr(v) for v in files.values()],
+        "status": op.success_status,
+        "response": json.dumps(response) if response is not None else None,
+        "kind": op.returns_kind,
+        "items_wire": items_wire,
+        "is_list": op.returns is not None and op.returns.kind == "list",
+        "is_model": op.returns is not None
+        and op.returns.kind == "model"
+        and bool(op.returns.ref)
+        and api.models[op.returns.ref].kind == "object",
+    }
 
 
 def _wire_of(api: Api, schema_name: str, attribute: str) -> str:

@@ -53,11 +53,13 @@ def test_wire_names_and_python_names() -> None:
     assert ("selected_items", "selectedItems", "body") in {
         (p.name, p.wire_name, p.location) for p in ops["create"].params
     }
-    assert [(p.name, p.location) for p in ops["import_rows"].params] == [
-        ("id", "path"),
-        ("async_", "query"),
-        ("request", "whole_body"),
+    assert [(p.name, p.location, p.required) for p in ops["import_rows"].params] == [
+        ("id", "path", True),
+        ("request", "whole_body", False),  # one of request= or files=
+        ("async_", "query", False),
+        ("files", "file", False),
     ]
+    assert ops["import_rows"].body_kind == "json_or_files"
     assert [(p.name, p.location) for p in ops["upload"].params] == [
         ("id", "path"),
         ("file", "file"),

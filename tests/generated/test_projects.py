@@ -298,7 +298,7 @@ async def test_projects_update_async(async_client: AsyncLabelStudio, respx_mock:
     )
 
 
-def test_projects_import_tasks(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+def test_projects_import_tasks_json(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
     route = respx_mock.route(method="POST", path="/api/projects/7/import").mock(
         return_value=httpx.Response(
             201,
@@ -309,10 +309,10 @@ def test_projects_import_tasks(client: LabelStudio, respx_mock: respx.MockRouter
     )
     result = client.projects.import_tasks(
         7,
+        request=[{"key": {"key": "value"}}],
         commit_to_project=True,
         return_task_ids=True,
         preannotated_from_fields="preannotated_from_fields-value",
-        request=[{"key": {"key": "value"}}],
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -329,7 +329,71 @@ def test_projects_import_tasks(client: LabelStudio, respx_mock: respx.MockRouter
     )
 
 
-async def test_projects_import_tasks_async(
+async def test_projects_import_tasks_json_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/7/import").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"import": 3, "task_count": 3, "annotation_count": 3, "predictions_count": 3, "prediction_count": 3, "duration": 0.25, "file_upload_ids": [3], "could_be_tasks_list": true, "found_formats": ["found_formats-value"], "data_columns": ["data_columns-value"], "task_ids": [3]}'
+            ),
+        )
+    )
+    result = await async_client.projects.import_tasks(
+        7,
+        request=[{"key": {"key": "value"}}],
+        commit_to_project=True,
+        return_task_ids=True,
+        preannotated_from_fields="preannotated_from_fields-value",
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("commit_to_project", "true"),
+        ("preannotated_from_fields", "preannotated_from_fields-value"),
+        ("return_task_ids", "true"),
+    ]
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('[{"key": {"key": "value"}}]')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"import": 3, "task_count": 3, "annotation_count": 3, "predictions_count": 3, "prediction_count": 3, "duration": 0.25, "file_upload_ids": [3], "could_be_tasks_list": true, "found_formats": ["found_formats-value"], "data_columns": ["data_columns-value"], "task_ids": [3]}'
+    )
+
+
+def test_projects_import_tasks_files(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/7/import").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"import": 3, "task_count": 3, "annotation_count": 3, "predictions_count": 3, "prediction_count": 3, "duration": 0.25, "file_upload_ids": [3], "could_be_tasks_list": true, "found_formats": ["found_formats-value"], "data_columns": ["data_columns-value"], "task_ids": [3]}'
+            ),
+        )
+    )
+    result = client.projects.import_tasks(
+        7,
+        commit_to_project=True,
+        return_task_ids=True,
+        preannotated_from_fields="preannotated_from_fields-value",
+        files=[("file", b"['file-content']", "application/octet-stream")],
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("commit_to_project", "true"),
+        ("preannotated_from_fields", "preannotated_from_fields-value"),
+        ("return_task_ids", "true"),
+    ]
+    assert request.headers["content-type"].startswith("multipart/form-data")
+    assert b"['file-content']" in request.content
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"import": 3, "task_count": 3, "annotation_count": 3, "predictions_count": 3, "prediction_count": 3, "duration": 0.25, "file_upload_ids": [3], "could_be_tasks_list": true, "found_formats": ["found_formats-value"], "data_columns": ["data_columns-value"], "task_ids": [3]}'
+    )
+
+
+async def test_projects_import_tasks_files_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
     route = respx_mock.route(method="POST", path="/api/projects/7/import").mock(
@@ -345,7 +409,7 @@ async def test_projects_import_tasks_async(
         commit_to_project=True,
         return_task_ids=True,
         preannotated_from_fields="preannotated_from_fields-value",
-        request=[{"key": {"key": "value"}}],
+        files=[("file", b"['file-content']", "application/octet-stream")],
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -355,8 +419,8 @@ async def test_projects_import_tasks_async(
         ("preannotated_from_fields", "preannotated_from_fields-value"),
         ("return_task_ids", "true"),
     ]
-    assert request.headers["content-type"] == "application/json"
-    assert json.loads(request.content) == json.loads('[{"key": {"key": "value"}}]')
+    assert request.headers["content-type"].startswith("multipart/form-data")
+    assert b"['file-content']" in request.content
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"import": 3, "task_count": 3, "annotation_count": 3, "predictions_count": 3, "prediction_count": 3, "duration": 0.25, "file_upload_ids": [3], "could_be_tasks_list": true, "found_formats": ["found_formats-value"], "data_columns": ["data_columns-value"], "task_ids": [3]}'
     )

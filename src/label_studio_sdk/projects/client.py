@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Sequence, Union
 
+from label_studio_sdk.core.files import File
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, PageFields, SyncPager
@@ -235,25 +236,29 @@ class ProjectsClient:
         self,
         id: int,
         *,
+        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
         commit_to_project: Optional[bool] = OMIT,
         return_task_ids: Optional[bool] = OMIT,
         preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
-        request: Sequence[Dict[str, Any]],
+        files: Optional[Sequence[File]] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsImportTasksResponse:
         """Add many tasks to a project in a single request.
 
         Args:
             id: Numeric ID of the project that receives the tasks.
+            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
             commit_to_project: When true, the imported tasks are saved into the project right away.
             return_task_ids: When true, the response lists the IDs of the created tasks.
             preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
-            request: (no description)
+            files: Files of tasks to upload instead of `request`; each is parsed by its format (JSON, CSV, TSV, TXT).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
             The parsed response, as ``ProjectsImportTasksResponse``.
         """
+        if (request is OMIT) == (files is OMIT):
+            raise TypeError("import_tasks() takes exactly one of request= or files=")
         return self._client.request(
             "POST",
             f"api/projects/{encode_path(id)}/import",
@@ -263,6 +268,7 @@ class ProjectsClient:
                 "preannotated_from_fields": preannotated_from_fields,
             },
             json=request,
+            files={"file": files},
             cast_to=ProjectsImportTasksResponse,
             request_options=request_options,
         )
@@ -515,25 +521,29 @@ class AsyncProjectsClient:
         self,
         id: int,
         *,
+        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
         commit_to_project: Optional[bool] = OMIT,
         return_task_ids: Optional[bool] = OMIT,
         preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
-        request: Sequence[Dict[str, Any]],
+        files: Optional[Sequence[File]] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsImportTasksResponse:
         """Add many tasks to a project in a single request.
 
         Args:
             id: Numeric ID of the project that receives the tasks.
+            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
             commit_to_project: When true, the imported tasks are saved into the project right away.
             return_task_ids: When true, the response lists the IDs of the created tasks.
             preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
-            request: (no description)
+            files: Files of tasks to upload instead of `request`; each is parsed by its format (JSON, CSV, TSV, TXT).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
             The parsed response, as ``ProjectsImportTasksResponse``.
         """
+        if (request is OMIT) == (files is OMIT):
+            raise TypeError("import_tasks() takes exactly one of request= or files=")
         return await self._client.request(
             "POST",
             f"api/projects/{encode_path(id)}/import",
@@ -543,6 +553,7 @@ class AsyncProjectsClient:
                 "preannotated_from_fields": preannotated_from_fields,
             },
             json=request,
+            files={"file": files},
             cast_to=ProjectsImportTasksResponse,
             request_options=request_options,
         )

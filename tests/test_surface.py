@@ -1,0 +1,102 @@
+"""The public surface: openapi.yaml, both root clients and the seed reference agree, method by method.
+
+* every operation of openapi.yaml is a method on LabelStudio and on AsyncLabelStudio, and neither
+  root exposes a method the spec lacks;
+* every seed method (tests/data/seed_surface.json: 201 from the seed reference plus the two export
+  downloads) has the seed's parameter names, in the seed's order.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Set, Tuple
+
+import pytest
+import yaml
+
+from label_studio_sdk import AsyncLabelStudio, LabelStudio
+
+ROOT = Path(__file__).resolve().parent.parent
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+SEED_SURFACE: Dict[str, List[str]] = json.loads(
+    (Path(__file__).parent / "data" / "seed_surface.json").read_text()
+)
+# Arguments we add beside the seed's; each is keyword-only and optional.
+ADDED_ARGUMENTS = {"projects.import_tasks": ["files"]}
+
+
+def spec_operations() -> Dict[str, str]:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    found = {}
+    for path, item in spec["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                op = item[method]
+                found[f"{op['x-sdk-group']}.{op['x-sdk-method']}"] = f"{method.upper()} {path}"
+    return found
+
+
+def walk(client: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
+    """(dotted name, bound method) for every public method reachable from a client."""
+    for name in dir(type(client)):
+        if name.startswith("_") or name in ("close", "base_url"):
+            continue
+        attribute = getattr(type(client), name)
+        value = getattr(client, name)
+        if callable(value) and inspect.isfunction(attribute):
+            yield prefix + name, value
+        elif hasattr(value, "_client"):  # a sub-client
+            yield from walk(value, f"{prefix}{name}.")
+
+
+@pytest.fixture(scope="module")
+def roots() -> Dict[str, Dict[str, Any]]:
+    sync = LabelStudio(base_url="http://testserver", api_key="key")
+    asynchronous = AsyncLabelStudio(base_url="http://testserver", api_key="key")
+    return {"sync": dict(walk(sync)), "async": dict(walk(asynchronous))}
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_every_spec_operation_is_a_method_and_nothing_else(
+    roots: Dict[str, Dict[str, Any]], flavour: str
+) -> None:
+    exposed: Set[str] = set(roots[flavour])
+    spec = set(spec_operations())
+    assert sorted(spec - exposed) == [], "operations of openapi.yaml with no method"
+    assert sorted(exposed - spec) == [], "methods with no operation in openapi.yaml"
+
+
+def test_async_methods_are_awaitable_or_return_awaitable_iterables(roots: Dict[str, Dict[str, Any]]) -> None:
+    for name, method in roots["async"].items():
+        annotation = str(inspect.signature(method).return_annotation)
+        if annotation.startswith(("AsyncPager", "AsyncByteStream")):
+            assert not inspect.iscoroutinefunction(method), name
+        else:
+            assert inspect.iscoroutinefunction(method), name
+
+
+def seed_methods_in_spec() -> List[str]:
+    groups = {key.rsplit(".", 1)[0] for key in spec_operations()}
+    return sorted(key for key in SEED_SURFACE if key.rsplit(".", 1)[0] in groups)
+
+
+@pytest.mark.parametrize("name", seed_methods_in_spec())
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_seed_method_has_the_seed_parameters(
+    roots: Dict[str, Dict[str, Any]], flavour: str, name: str
+) -> None:
+    method = roots[flavour].get(name)
+    assert method is not None, f"{name} is missing on the {flavour} root"
+    parameters = inspect.signature(method).parameters
+    ours = list(parameters)
+    expected = SEED_SURFACE[name]
+    added = ADDED_ARGUMENTS.get(name, [])
+    assert [p for p in ours if p not in added] == expected
+    for extra in added:
+        assert parameters[extra].kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameters[extra].default is not inspect.Parameter.empty
+    assert "kwargs" not in ours and not any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
