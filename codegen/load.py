@@ -299,13 +299,13 @@ class Loader:
         duplicates = {n for n in names if names.count(n) > 1}
         if duplicates or "request_options" in names:
             raise SpecError(f"{where}: argument names clash: {sorted(duplicates) or ['request_options']}")
-        # Path parameters first, in the order the path names them.
         placeholders = re.findall(r"{([^}]+)}", path)
         path_params = {p.wire_name: p for p in params if p.location == "path"}
         if set(placeholders) != set(path_params):
             raise SpecError(f"{where}: path placeholders {placeholders} do not match path parameters")
-        # Then, as the seed orders them: a whole-body argument, query parameters, body fields.
-        ordered = [path_params[name] for name in placeholders]
+        # Path parameters in the order they are listed (the seed's positional order, which need not
+        # be the path's), then a whole-body argument, query parameters, body fields.
+        ordered = [p for p in params if p.location == "path"]
         ordered += [p for p in params if p.location == "whole_body"]
         ordered += [p for p in params if p.location not in ("path", "whole_body")]
 

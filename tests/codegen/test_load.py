@@ -41,9 +41,9 @@ def test_tree_and_names() -> None:
     assert api.all_resources[1].class_name == "PartsClient"
 
 
-def test_path_parameters_follow_the_path_order() -> None:
+def test_path_parameters_keep_their_listed_order() -> None:
     parts_list = load(SPEC).all_resources[1].operations[0]
-    assert [p.name for p in parts_list.path_params] == ["widget_pk", "name"]
+    assert [p.name for p in parts_list.path_params] == ["name", "widget_pk"]  # listed order, not the path's
     assert parts_list.path_expression == 'f"api/widgets/{encode_path(widget_pk)}/parts/{encode_path(name)}"'
 
 
