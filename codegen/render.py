@@ -248,12 +248,24 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
     )
 
 
+def _resolve_alias(type_ref: TypeRef, api: Api) -> TypeRef:
+    """What an alias model stands for (`KeyIndicators` -> `List[KeyIndicatorsItem]`); other types as they are."""
+    while type_ref.kind == "model" and type_ref.ref and api.models[type_ref.ref].alias_of is not None:
+        alias_of = api.models[type_ref.ref].alias_of
+        assert alias_of is not None
+        type_ref = alias_of
+    return type_ref
+
+
 def _is_class_like(type_ref: TypeRef, api: Api) -> bool:
     if type_ref.nullable:
         return False
-    if type_ref.kind in ("str", "int", "float", "bool", "list", "dict"):
+    resolved = _resolve_alias(type_ref, api)
+    if resolved.nullable:
+        return False
+    if resolved.kind in ("str", "int", "float", "bool", "list", "dict"):
         return True
-    return type_ref.kind == "model" and type_ref.ref is not None and api.models[type_ref.ref].kind == "object"
+    return resolved.kind == "model" and resolved.ref is not None and api.models[resolved.ref].kind == "object"
 
 
 def _returns_doc(op: Operation, returns: str) -> str:
@@ -563,7 +575,7 @@ def _test_case(
         "response": json.dumps(response) if response is not None else None,
         "kind": op.returns_kind,
         "items_wire": items_wire,
-        "is_list": op.returns is not None and op.returns.kind == "list",
+        "is_list": op.returns is not None and _resolve_alias(op.returns, api).kind == "list",
         "is_model": op.returns is not None
         and op.returns.kind == "model"
         and bool(op.returns.ref)

@@ -25,11 +25,20 @@ if TYPE_CHECKING:
     from label_studio_sdk.core.options import OMIT, RequestOptions
     from label_studio_sdk.core.pagination import AsyncPager, Page, SyncPager
     from label_studio_sdk.types.annotation import Annotation
+    from label_studio_sdk.types.annotation_filter_options import AnnotationFilterOptions
     from label_studio_sdk.types.annotation_last_action import AnnotationLastAction
     from label_studio_sdk.types.annotations_dm_field import AnnotationsDmField
     from label_studio_sdk.types.annotations_dm_field_completed_by import AnnotationsDmFieldCompletedBy
+    from label_studio_sdk.types.azure_blob_export_storage import AzureBlobExportStorage
+    from label_studio_sdk.types.azure_blob_export_storage_status import AzureBlobExportStorageStatus
+    from label_studio_sdk.types.azure_blob_import_storage import AzureBlobImportStorage
+    from label_studio_sdk.types.azure_blob_import_storage_status import AzureBlobImportStorageStatus
     from label_studio_sdk.types.base_task import BaseTask
     from label_studio_sdk.types.base_user import BaseUser
+    from label_studio_sdk.types.comment import Comment
+    from label_studio_sdk.types.comment_created_by import CommentCreatedBy
+    from label_studio_sdk.types.converted_format import ConvertedFormat
+    from label_studio_sdk.types.converted_format_status import ConvertedFormatStatus
     from label_studio_sdk.types.data_manager_task_serializer import DataManagerTaskSerializer
     from label_studio_sdk.types.data_manager_task_serializer_annotators_item import (
         DataManagerTaskSerializerAnnotatorsItem,
@@ -40,6 +49,44 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.data_manager_task_serializer_predictions_item import (
         DataManagerTaskSerializerPredictionsItem,
     )
+    from label_studio_sdk.types.export import Export
+    from label_studio_sdk.types.export_format import ExportFormat
+    from label_studio_sdk.types.export_snapshot import ExportSnapshot
+    from label_studio_sdk.types.export_snapshot_status import ExportSnapshotStatus
+    from label_studio_sdk.types.export_status import ExportStatus
+    from label_studio_sdk.types.gcs_export_storage import GcsExportStorage
+    from label_studio_sdk.types.gcs_export_storage_status import GcsExportStorageStatus
+    from label_studio_sdk.types.gcs_import_storage import GcsImportStorage
+    from label_studio_sdk.types.gcs_import_storage_status import GcsImportStorageStatus
+    from label_studio_sdk.types.inference_run import InferenceRun
+    from label_studio_sdk.types.inference_run_cost_estimate import InferenceRunCostEstimate
+    from label_studio_sdk.types.inference_run_created_by import InferenceRunCreatedBy
+    from label_studio_sdk.types.inference_run_organization import InferenceRunOrganization
+    from label_studio_sdk.types.inference_run_project_subset import InferenceRunProjectSubset
+    from label_studio_sdk.types.inference_run_status import InferenceRunStatus
+    from label_studio_sdk.types.key_indicator_value import KeyIndicatorValue
+    from label_studio_sdk.types.key_indicators import KeyIndicators
+    from label_studio_sdk.types.key_indicators_item import KeyIndicatorsItem
+    from label_studio_sdk.types.key_indicators_item_additional_kpis_item import (
+        KeyIndicatorsItemAdditionalKpisItem,
+    )
+    from label_studio_sdk.types.key_indicators_item_extra_kpis_item import KeyIndicatorsItemExtraKpisItem
+    from label_studio_sdk.types.local_files_export_storage import LocalFilesExportStorage
+    from label_studio_sdk.types.local_files_export_storage_status import LocalFilesExportStorageStatus
+    from label_studio_sdk.types.local_files_import_storage import LocalFilesImportStorage
+    from label_studio_sdk.types.local_files_import_storage_status import LocalFilesImportStorageStatus
+    from label_studio_sdk.types.model_provider_connection import ModelProviderConnection
+    from label_studio_sdk.types.model_provider_connection_budget_reset_period import (
+        ModelProviderConnectionBudgetResetPeriod,
+    )
+    from label_studio_sdk.types.model_provider_connection_created_by import ModelProviderConnectionCreatedBy
+    from label_studio_sdk.types.model_provider_connection_organization import (
+        ModelProviderConnectionOrganization,
+    )
+    from label_studio_sdk.types.model_provider_connection_provider import ModelProviderConnectionProvider
+    from label_studio_sdk.types.model_provider_connection_scope import ModelProviderConnectionScope
+    from label_studio_sdk.types.pause import Pause
+    from label_studio_sdk.types.pause_paused_by import PausePausedBy
     from label_studio_sdk.types.prediction import Prediction
     from label_studio_sdk.types.project import Project
     from label_studio_sdk.types.project_import import ProjectImport
@@ -47,11 +94,40 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.project_label_config import ProjectLabelConfig
     from label_studio_sdk.types.project_sampling import ProjectSampling
     from label_studio_sdk.types.project_skip_queue import ProjectSkipQueue
+    from label_studio_sdk.types.prompt import Prompt
+    from label_studio_sdk.types.prompt_associated_projects_item import PromptAssociatedProjectsItem
+    from label_studio_sdk.types.prompt_associated_projects_item_id import PromptAssociatedProjectsItemId
+    from label_studio_sdk.types.prompt_created_by import PromptCreatedBy
+    from label_studio_sdk.types.prompt_organization import PromptOrganization
+    from label_studio_sdk.types.prompt_version import PromptVersion
+    from label_studio_sdk.types.prompt_version_created_by import PromptVersionCreatedBy
+    from label_studio_sdk.types.prompt_version_organization import PromptVersionOrganization
+    from label_studio_sdk.types.prompt_version_provider import PromptVersionProvider
+    from label_studio_sdk.types.redis_export_storage import RedisExportStorage
+    from label_studio_sdk.types.redis_export_storage_status import RedisExportStorageStatus
+    from label_studio_sdk.types.redis_import_storage import RedisImportStorage
+    from label_studio_sdk.types.redis_import_storage_status import RedisImportStorageStatus
+    from label_studio_sdk.types.refined_prompt_response import RefinedPromptResponse
+    from label_studio_sdk.types.refined_prompt_response_refinement_status import (
+        RefinedPromptResponseRefinementStatus,
+    )
+    from label_studio_sdk.types.s3export_storage import S3ExportStorage
+    from label_studio_sdk.types.s3export_storage_status import S3ExportStorageStatus
+    from label_studio_sdk.types.s3import_storage import S3ImportStorage
+    from label_studio_sdk.types.s3import_storage_status import S3ImportStorageStatus
+    from label_studio_sdk.types.s3s_export_storage import S3SExportStorage
+    from label_studio_sdk.types.s3s_import_storage import S3SImportStorage
+    from label_studio_sdk.types.s3s_import_storage_status import S3SImportStorageStatus
+    from label_studio_sdk.types.serialization_option import SerializationOption
+    from label_studio_sdk.types.serialization_options import SerializationOptions
     from label_studio_sdk.types.task import Task
+    from label_studio_sdk.types.task_filter_options import TaskFilterOptions
     from label_studio_sdk.types.user_simple import UserSimple
+    from label_studio_sdk.types.workspace import Workspace
 
 _EXPORTS = {
     "Annotation": "label_studio_sdk.types.annotation",
+    "AnnotationFilterOptions": "label_studio_sdk.types.annotation_filter_options",
     "AnnotationLastAction": "label_studio_sdk.types.annotation_last_action",
     "AnnotationsDmField": "label_studio_sdk.types.annotations_dm_field",
     "AnnotationsDmFieldCompletedBy": "label_studio_sdk.types.annotations_dm_field_completed_by",
@@ -61,23 +137,63 @@ _EXPORTS = {
     "AsyncByteStream": "label_studio_sdk.core.files",
     "AsyncLabelStudio": "label_studio_sdk.client",
     "AsyncPager": "label_studio_sdk.core.pagination",
+    "AzureBlobExportStorage": "label_studio_sdk.types.azure_blob_export_storage",
+    "AzureBlobExportStorageStatus": "label_studio_sdk.types.azure_blob_export_storage_status",
+    "AzureBlobImportStorage": "label_studio_sdk.types.azure_blob_import_storage",
+    "AzureBlobImportStorageStatus": "label_studio_sdk.types.azure_blob_import_storage_status",
     "BadRequestError": "label_studio_sdk.core.errors",
     "BaseTask": "label_studio_sdk.types.base_task",
     "BaseUser": "label_studio_sdk.types.base_user",
     "ByteStream": "label_studio_sdk.core.files",
+    "Comment": "label_studio_sdk.types.comment",
+    "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
     "ConflictError": "label_studio_sdk.core.errors",
+    "ConvertedFormat": "label_studio_sdk.types.converted_format",
+    "ConvertedFormatStatus": "label_studio_sdk.types.converted_format_status",
     "DataManagerTaskSerializer": "label_studio_sdk.types.data_manager_task_serializer",
     "DataManagerTaskSerializerAnnotatorsItem": "label_studio_sdk.types.data_manager_task_serializer_annotators_item",
     "DataManagerTaskSerializerDraftsItem": "label_studio_sdk.types.data_manager_task_serializer_drafts_item",
     "DataManagerTaskSerializerPredictionsItem": "label_studio_sdk.types.data_manager_task_serializer_predictions_item",
+    "Export": "label_studio_sdk.types.export",
+    "ExportFormat": "label_studio_sdk.types.export_format",
+    "ExportSnapshot": "label_studio_sdk.types.export_snapshot",
+    "ExportSnapshotStatus": "label_studio_sdk.types.export_snapshot_status",
+    "ExportStatus": "label_studio_sdk.types.export_status",
     "File": "label_studio_sdk.core.files",
     "ForbiddenError": "label_studio_sdk.core.errors",
+    "GcsExportStorage": "label_studio_sdk.types.gcs_export_storage",
+    "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
+    "GcsImportStorage": "label_studio_sdk.types.gcs_import_storage",
+    "GcsImportStorageStatus": "label_studio_sdk.types.gcs_import_storage_status",
+    "InferenceRun": "label_studio_sdk.types.inference_run",
+    "InferenceRunCostEstimate": "label_studio_sdk.types.inference_run_cost_estimate",
+    "InferenceRunCreatedBy": "label_studio_sdk.types.inference_run_created_by",
+    "InferenceRunOrganization": "label_studio_sdk.types.inference_run_organization",
+    "InferenceRunProjectSubset": "label_studio_sdk.types.inference_run_project_subset",
+    "InferenceRunStatus": "label_studio_sdk.types.inference_run_status",
     "InternalServerError": "label_studio_sdk.core.errors",
+    "KeyIndicatorValue": "label_studio_sdk.types.key_indicator_value",
+    "KeyIndicators": "label_studio_sdk.types.key_indicators",
+    "KeyIndicatorsItem": "label_studio_sdk.types.key_indicators_item",
+    "KeyIndicatorsItemAdditionalKpisItem": "label_studio_sdk.types.key_indicators_item_additional_kpis_item",
+    "KeyIndicatorsItemExtraKpisItem": "label_studio_sdk.types.key_indicators_item_extra_kpis_item",
     "LabelStudio": "label_studio_sdk.client",
     "LabelStudioError": "label_studio_sdk.core.errors",
+    "LocalFilesExportStorage": "label_studio_sdk.types.local_files_export_storage",
+    "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
+    "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
+    "LocalFilesImportStorageStatus": "label_studio_sdk.types.local_files_import_storage_status",
+    "ModelProviderConnection": "label_studio_sdk.types.model_provider_connection",
+    "ModelProviderConnectionBudgetResetPeriod": "label_studio_sdk.types.model_provider_connection_budget_reset_period",
+    "ModelProviderConnectionCreatedBy": "label_studio_sdk.types.model_provider_connection_created_by",
+    "ModelProviderConnectionOrganization": "label_studio_sdk.types.model_provider_connection_organization",
+    "ModelProviderConnectionProvider": "label_studio_sdk.types.model_provider_connection_provider",
+    "ModelProviderConnectionScope": "label_studio_sdk.types.model_provider_connection_scope",
     "NotFoundError": "label_studio_sdk.core.errors",
     "OMIT": "label_studio_sdk.core.options",
     "Page": "label_studio_sdk.core.pagination",
+    "Pause": "label_studio_sdk.types.pause",
+    "PausePausedBy": "label_studio_sdk.types.pause_paused_by",
     "Prediction": "label_studio_sdk.types.prediction",
     "Project": "label_studio_sdk.types.project",
     "ProjectImport": "label_studio_sdk.types.project_import",
@@ -85,18 +201,45 @@ _EXPORTS = {
     "ProjectLabelConfig": "label_studio_sdk.types.project_label_config",
     "ProjectSampling": "label_studio_sdk.types.project_sampling",
     "ProjectSkipQueue": "label_studio_sdk.types.project_skip_queue",
+    "Prompt": "label_studio_sdk.types.prompt",
+    "PromptAssociatedProjectsItem": "label_studio_sdk.types.prompt_associated_projects_item",
+    "PromptAssociatedProjectsItemId": "label_studio_sdk.types.prompt_associated_projects_item_id",
+    "PromptCreatedBy": "label_studio_sdk.types.prompt_created_by",
+    "PromptOrganization": "label_studio_sdk.types.prompt_organization",
+    "PromptVersion": "label_studio_sdk.types.prompt_version",
+    "PromptVersionCreatedBy": "label_studio_sdk.types.prompt_version_created_by",
+    "PromptVersionOrganization": "label_studio_sdk.types.prompt_version_organization",
+    "PromptVersionProvider": "label_studio_sdk.types.prompt_version_provider",
+    "RedisExportStorage": "label_studio_sdk.types.redis_export_storage",
+    "RedisExportStorageStatus": "label_studio_sdk.types.redis_export_storage_status",
+    "RedisImportStorage": "label_studio_sdk.types.redis_import_storage",
+    "RedisImportStorageStatus": "label_studio_sdk.types.redis_import_storage_status",
+    "RefinedPromptResponse": "label_studio_sdk.types.refined_prompt_response",
+    "RefinedPromptResponseRefinementStatus": "label_studio_sdk.types.refined_prompt_response_refinement_status",
     "RequestOptions": "label_studio_sdk.core.options",
     "ResponseValidationError": "label_studio_sdk.core.errors",
+    "S3ExportStorage": "label_studio_sdk.types.s3export_storage",
+    "S3ExportStorageStatus": "label_studio_sdk.types.s3export_storage_status",
+    "S3ImportStorage": "label_studio_sdk.types.s3import_storage",
+    "S3ImportStorageStatus": "label_studio_sdk.types.s3import_storage_status",
+    "S3SExportStorage": "label_studio_sdk.types.s3s_export_storage",
+    "S3SImportStorage": "label_studio_sdk.types.s3s_import_storage",
+    "S3SImportStorageStatus": "label_studio_sdk.types.s3s_import_storage_status",
+    "SerializationOption": "label_studio_sdk.types.serialization_option",
+    "SerializationOptions": "label_studio_sdk.types.serialization_options",
     "SyncPager": "label_studio_sdk.core.pagination",
     "Task": "label_studio_sdk.types.task",
+    "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
     "TooManyRequestsError": "label_studio_sdk.core.errors",
     "UnauthorizedError": "label_studio_sdk.core.errors",
     "UnprocessableEntityError": "label_studio_sdk.core.errors",
     "UserSimple": "label_studio_sdk.types.user_simple",
+    "Workspace": "label_studio_sdk.types.workspace",
 }
 
 __all__ = [
     "Annotation",
+    "AnnotationFilterOptions",
     "AnnotationLastAction",
     "AnnotationsDmField",
     "AnnotationsDmFieldCompletedBy",
@@ -106,23 +249,63 @@ __all__ = [
     "AsyncByteStream",
     "AsyncLabelStudio",
     "AsyncPager",
+    "AzureBlobExportStorage",
+    "AzureBlobExportStorageStatus",
+    "AzureBlobImportStorage",
+    "AzureBlobImportStorageStatus",
     "BadRequestError",
     "BaseTask",
     "BaseUser",
     "ByteStream",
+    "Comment",
+    "CommentCreatedBy",
     "ConflictError",
+    "ConvertedFormat",
+    "ConvertedFormatStatus",
     "DataManagerTaskSerializer",
     "DataManagerTaskSerializerAnnotatorsItem",
     "DataManagerTaskSerializerDraftsItem",
     "DataManagerTaskSerializerPredictionsItem",
+    "Export",
+    "ExportFormat",
+    "ExportSnapshot",
+    "ExportSnapshotStatus",
+    "ExportStatus",
     "File",
     "ForbiddenError",
+    "GcsExportStorage",
+    "GcsExportStorageStatus",
+    "GcsImportStorage",
+    "GcsImportStorageStatus",
+    "InferenceRun",
+    "InferenceRunCostEstimate",
+    "InferenceRunCreatedBy",
+    "InferenceRunOrganization",
+    "InferenceRunProjectSubset",
+    "InferenceRunStatus",
     "InternalServerError",
+    "KeyIndicatorValue",
+    "KeyIndicators",
+    "KeyIndicatorsItem",
+    "KeyIndicatorsItemAdditionalKpisItem",
+    "KeyIndicatorsItemExtraKpisItem",
     "LabelStudio",
     "LabelStudioError",
+    "LocalFilesExportStorage",
+    "LocalFilesExportStorageStatus",
+    "LocalFilesImportStorage",
+    "LocalFilesImportStorageStatus",
+    "ModelProviderConnection",
+    "ModelProviderConnectionBudgetResetPeriod",
+    "ModelProviderConnectionCreatedBy",
+    "ModelProviderConnectionOrganization",
+    "ModelProviderConnectionProvider",
+    "ModelProviderConnectionScope",
     "NotFoundError",
     "OMIT",
     "Page",
+    "Pause",
+    "PausePausedBy",
     "Prediction",
     "Project",
     "ProjectImport",
@@ -130,14 +313,40 @@ __all__ = [
     "ProjectLabelConfig",
     "ProjectSampling",
     "ProjectSkipQueue",
+    "Prompt",
+    "PromptAssociatedProjectsItem",
+    "PromptAssociatedProjectsItemId",
+    "PromptCreatedBy",
+    "PromptOrganization",
+    "PromptVersion",
+    "PromptVersionCreatedBy",
+    "PromptVersionOrganization",
+    "PromptVersionProvider",
+    "RedisExportStorage",
+    "RedisExportStorageStatus",
+    "RedisImportStorage",
+    "RedisImportStorageStatus",
+    "RefinedPromptResponse",
+    "RefinedPromptResponseRefinementStatus",
     "RequestOptions",
     "ResponseValidationError",
+    "S3ExportStorage",
+    "S3ExportStorageStatus",
+    "S3ImportStorage",
+    "S3ImportStorageStatus",
+    "S3SExportStorage",
+    "S3SImportStorage",
+    "S3SImportStorageStatus",
+    "SerializationOption",
+    "SerializationOptions",
     "SyncPager",
     "Task",
+    "TaskFilterOptions",
     "TooManyRequestsError",
     "UnauthorizedError",
     "UnprocessableEntityError",
     "UserSimple",
+    "Workspace",
 ]
 
 

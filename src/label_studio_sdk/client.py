@@ -13,10 +13,16 @@ from label_studio_sdk.core.http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Asy
 
 if TYPE_CHECKING:
     from label_studio_sdk.annotations.client import AnnotationsClient, AsyncAnnotationsClient
+    from label_studio_sdk.comments.client import AsyncCommentsClient, CommentsClient
+    from label_studio_sdk.export_storage.client import AsyncExportStorageClient, ExportStorageClient
+    from label_studio_sdk.import_storage.client import AsyncImportStorageClient, ImportStorageClient
+    from label_studio_sdk.model_providers.client import AsyncModelProvidersClient, ModelProvidersClient
     from label_studio_sdk.predictions.client import AsyncPredictionsClient, PredictionsClient
     from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
+    from label_studio_sdk.prompts.client import AsyncPromptsClient, PromptsClient
     from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
     from label_studio_sdk.users.client import AsyncUsersClient, UsersClient
+    from label_studio_sdk.workspaces.client import AsyncWorkspacesClient, WorkspacesClient
 
 
 class LabelStudio:
@@ -113,6 +119,48 @@ class LabelStudio:
 
         return UsersClient(self._client)
 
+    @cached_property
+    def comments(self) -> CommentsClient:
+        """Discussion comments attached to annotations and tasks (Enterprise editions)."""
+        from label_studio_sdk.comments.client import CommentsClient
+
+        return CommentsClient(self._client)
+
+    @cached_property
+    def workspaces(self) -> WorkspacesClient:
+        """Workspaces that group projects and people of an organization (Enterprise editions)."""
+        from label_studio_sdk.workspaces.client import WorkspacesClient
+
+        return WorkspacesClient(self._client)
+
+    @cached_property
+    def export_storage(self) -> ExportStorageClient:
+        """Target storages that receive a project's annotations, and the kinds of target the server offers."""
+        from label_studio_sdk.export_storage.client import ExportStorageClient
+
+        return ExportStorageClient(self._client)
+
+    @cached_property
+    def import_storage(self) -> ImportStorageClient:
+        """Import (source) storages, the external places a project reads its tasks from."""
+        from label_studio_sdk.import_storage.client import ImportStorageClient
+
+        return ImportStorageClient(self._client)
+
+    @cached_property
+    def prompts(self) -> PromptsClient:
+        """Prompts (Enterprise), reusable LLM instructions with their input fields and output classes, plus bulk upload of their predictions."""
+        from label_studio_sdk.prompts.client import PromptsClient
+
+        return PromptsClient(self._client)
+
+    @cached_property
+    def model_providers(self) -> ModelProvidersClient:
+        """Connections to LLM providers (Enterprise), with credentials, scope and spending budget, that prompt versions use."""
+        from label_studio_sdk.model_providers.client import ModelProvidersClient
+
+        return ModelProvidersClient(self._client)
+
 
 class AsyncLabelStudio:
     """Asyncio client for the Label Studio API.
@@ -207,3 +255,45 @@ class AsyncLabelStudio:
         from label_studio_sdk.users.client import AsyncUsersClient
 
         return AsyncUsersClient(self._client)
+
+    @cached_property
+    def comments(self) -> AsyncCommentsClient:
+        """Discussion comments attached to annotations and tasks (Enterprise editions)."""
+        from label_studio_sdk.comments.client import AsyncCommentsClient
+
+        return AsyncCommentsClient(self._client)
+
+    @cached_property
+    def workspaces(self) -> AsyncWorkspacesClient:
+        """Workspaces that group projects and people of an organization (Enterprise editions)."""
+        from label_studio_sdk.workspaces.client import AsyncWorkspacesClient
+
+        return AsyncWorkspacesClient(self._client)
+
+    @cached_property
+    def export_storage(self) -> AsyncExportStorageClient:
+        """Target storages that receive a project's annotations, and the kinds of target the server offers."""
+        from label_studio_sdk.export_storage.client import AsyncExportStorageClient
+
+        return AsyncExportStorageClient(self._client)
+
+    @cached_property
+    def import_storage(self) -> AsyncImportStorageClient:
+        """Import (source) storages, the external places a project reads its tasks from."""
+        from label_studio_sdk.import_storage.client import AsyncImportStorageClient
+
+        return AsyncImportStorageClient(self._client)
+
+    @cached_property
+    def prompts(self) -> AsyncPromptsClient:
+        """Prompts (Enterprise), reusable LLM instructions with their input fields and output classes, plus bulk upload of their predictions."""
+        from label_studio_sdk.prompts.client import AsyncPromptsClient
+
+        return AsyncPromptsClient(self._client)
+
+    @cached_property
+    def model_providers(self) -> AsyncModelProvidersClient:
+        """Connections to LLM providers (Enterprise), with credentials, scope and spending budget, that prompt versions use."""
+        from label_studio_sdk.model_providers.client import AsyncModelProvidersClient
+
+        return AsyncModelProvidersClient(self._client)

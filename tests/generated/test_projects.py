@@ -468,3 +468,631 @@ async def test_projects_validate_config_async(
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"label_config": "label_config-value", "config_essential_data_has_changed": true}'
     )
+
+
+def test_projects_exports_download_sync(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/export").mock(
+        return_value=httpx.Response(200, content=b"chunk-1chunk-2")
+    )
+    result = client.projects.exports.download_sync(
+        7, export_type="export_type-value", download_all_tasks=True, download_resources=True, ids=3
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("download_all_tasks", "true"),
+        ("download_resources", "true"),
+        ("export_type", "export_type-value"),
+        ("ids[]", "3"),
+    ]
+    assert request.content == b""
+    assert b"".join(result) == b"chunk-1chunk-2"
+
+
+async def test_projects_exports_download_sync_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/export").mock(
+        return_value=httpx.Response(200, content=b"chunk-1chunk-2")
+    )
+    result = [
+        chunk
+        async for chunk in async_client.projects.exports.download_sync(
+            7, export_type="export_type-value", download_all_tasks=True, download_resources=True, ids=3
+        )
+    ]
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("download_all_tasks", "true"),
+        ("download_resources", "true"),
+        ("export_type", "export_type-value"),
+        ("ids[]", "3"),
+    ]
+    assert request.content == b""
+    assert b"".join(result) == b"chunk-1chunk-2"
+
+
+def test_projects_exports_list_formats(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/export/formats").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"name": "JSON", "title": "title-value", "description": "description-value", "link": "link-value", "tags": ["tags-value"], "disabled": true}]'
+            ),
+        )
+    )
+    result = client.projects.exports.list_formats(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"name": "JSON", "title": "title-value", "description": "description-value", "link": "link-value", "tags": ["tags-value"], "disabled": true}]'
+    )
+
+
+async def test_projects_exports_list_formats_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/export/formats").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"name": "JSON", "title": "title-value", "description": "description-value", "link": "link-value", "tags": ["tags-value"], "disabled": true}]'
+            ),
+        )
+    )
+    result = await async_client.projects.exports.list_formats(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"name": "JSON", "title": "title-value", "description": "description-value", "link": "link-value", "tags": ["tags-value"], "disabled": true}]'
+    )
+
+
+def test_projects_exports_list(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}]'
+            ),
+        )
+    )
+    result = client.projects.exports.list(3)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}]'
+    )
+
+
+async def test_projects_exports_list_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}]'
+            ),
+        )
+    )
+    result = await async_client.projects.exports.list(3)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}]'
+    )
+
+
+def test_projects_exports_create(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+            ),
+        )
+    )
+    result = client.projects.exports.create(
+        3,
+        title="title-value",
+        id=7,
+        created_by={
+            "id": 7,
+            "first_name": "first_name-value",
+            "last_name": "last_name-value",
+            "email": "email-value",
+            "avatar": "avatar-value",
+        },
+        created_at="2024-05-06T07:08:09Z",
+        finished_at="2024-05-06T07:08:09Z",
+        status="created",
+        md5="md5-value",
+        counters={"key": {"key": "value"}},
+        converted_formats=[
+            {"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}
+        ],
+        task_filter_options={
+            "view": 3,
+            "skipped": "skipped-value",
+            "finished": "finished-value",
+            "annotated": "annotated-value",
+            "only_with_annotations": True,
+        },
+        annotation_filter_options={"usual": True, "ground_truth": True, "skipped": True},
+        serialization_options={
+            "drafts": {"only_id": True},
+            "predictions": {"only_id": True},
+            "include_annotation_history": True,
+            "annotations__completed_by": {"only_id": True},
+            "interpolate_key_frames": True,
+        },
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+    )
+
+
+async def test_projects_exports_create_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+            ),
+        )
+    )
+    result = await async_client.projects.exports.create(
+        3,
+        title="title-value",
+        id=7,
+        created_by={
+            "id": 7,
+            "first_name": "first_name-value",
+            "last_name": "last_name-value",
+            "email": "email-value",
+            "avatar": "avatar-value",
+        },
+        created_at="2024-05-06T07:08:09Z",
+        finished_at="2024-05-06T07:08:09Z",
+        status="created",
+        md5="md5-value",
+        counters={"key": {"key": "value"}},
+        converted_formats=[
+            {"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}
+        ],
+        task_filter_options={
+            "view": 3,
+            "skipped": "skipped-value",
+            "finished": "finished-value",
+            "annotated": "annotated-value",
+            "only_with_annotations": True,
+        },
+        annotation_filter_options={"usual": True, "ground_truth": True, "skipped": True},
+        serialization_options={
+            "drafts": {"only_id": True},
+            "predictions": {"only_id": True},
+            "include_annotation_history": True,
+            "annotations__completed_by": {"only_id": True},
+            "interpolate_key_frames": True,
+        },
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+    )
+
+
+def test_projects_exports_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}'
+            ),
+        )
+    )
+    result = client.projects.exports.get(3, "export_pk-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}'
+    )
+
+
+async def test_projects_exports_get_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}'
+            ),
+        )
+    )
+    result = await async_client.projects.exports.get(3, "export_pk-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}]}'
+    )
+
+
+def test_projects_exports_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/export_pk-value").mock(
+        return_value=httpx.Response(204)
+    )
+    result = client.projects.exports.delete(3, "export_pk-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result is None
+
+
+async def test_projects_exports_delete_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/export_pk-value").mock(
+        return_value=httpx.Response(204)
+    )
+    result = await async_client.projects.exports.delete(3, "export_pk-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result is None
+
+
+def test_projects_exports_convert(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/export_pk-value/convert").mock(
+        return_value=httpx.Response(200, json=json.loads('{"export_type": "JSON", "converted_format": 3}'))
+    )
+    result = client.projects.exports.convert(
+        3, "export_pk-value", export_type="JSON", download_resources=True
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"export_type": "JSON", "download_resources": true}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"export_type": "JSON", "converted_format": 3}'
+    )
+
+
+async def test_projects_exports_convert_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/export_pk-value/convert").mock(
+        return_value=httpx.Response(200, json=json.loads('{"export_type": "JSON", "converted_format": 3}'))
+    )
+    result = await async_client.projects.exports.convert(
+        3, "export_pk-value", export_type="JSON", download_resources=True
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"export_type": "JSON", "download_resources": true}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"export_type": "JSON", "converted_format": 3}'
+    )
+
+
+def test_projects_exports_download(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value/download").mock(
+        return_value=httpx.Response(200, content=b"chunk-1chunk-2")
+    )
+    result = client.projects.exports.download(3, "export_pk-value", export_type="JSON")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [("exportType", "JSON")]
+    assert request.content == b""
+    assert b"".join(result) == b"chunk-1chunk-2"
+
+
+async def test_projects_exports_download_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value/download").mock(
+        return_value=httpx.Response(200, content=b"chunk-1chunk-2")
+    )
+    result = [
+        chunk
+        async for chunk in async_client.projects.exports.download(3, "export_pk-value", export_type="JSON")
+    ]
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [("exportType", "JSON")]
+    assert request.content == b""
+    assert b"".join(result) == b"chunk-1chunk-2"
+
+
+def test_projects_pauses_list(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/members/3/pauses").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}]'
+            ),
+        )
+    )
+    result = client.projects.pauses.list(3, 3, include_deleted=True)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [("include_deleted", "true")]
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}]'
+    )
+
+
+async def test_projects_pauses_list_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/members/3/pauses").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}]'
+            ),
+        )
+    )
+    result = await async_client.projects.pauses.list(3, 3, include_deleted=True)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [("include_deleted", "true")]
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}]'
+    )
+
+
+def test_projects_pauses_create(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/members/3/pauses").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = client.projects.pauses.create(3, 3, reason="reason-value", verbose_reason="verbose_reason-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"reason": "reason-value", "verbose_reason": "verbose_reason-value"}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
+
+
+async def test_projects_pauses_create_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/3/members/3/pauses").mock(
+        return_value=httpx.Response(
+            201,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = await async_client.projects.pauses.create(
+        3, 3, reason="reason-value", verbose_reason="verbose_reason-value"
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"reason": "reason-value", "verbose_reason": "verbose_reason-value"}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
+
+
+def test_projects_pauses_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = client.projects.pauses.get(3, 3, 7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
+
+
+async def test_projects_pauses_get_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = await async_client.projects.pauses.get(3, 3, 7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
+
+
+def test_projects_pauses_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(204)
+    )
+    result = client.projects.pauses.delete(3, 3, 7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result is None
+
+
+async def test_projects_pauses_delete_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(204)
+    )
+    result = await async_client.projects.pauses.delete(3, 3, 7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result is None
+
+
+def test_projects_pauses_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="PATCH", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = client.projects.pauses.update(
+        3, 3, 7, reason="reason-value", verbose_reason="verbose_reason-value"
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"reason": "reason-value", "verbose_reason": "verbose_reason-value"}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
+
+
+async def test_projects_pauses_update_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="PATCH", path="/api/projects/3/members/3/pauses/7").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+            ),
+        )
+    )
+    result = await async_client.projects.pauses.update(
+        3, 3, 7, reason="reason-value", verbose_reason="verbose_reason-value"
+    )
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads(
+        '{"reason": "reason-value", "verbose_reason": "verbose_reason-value"}'
+    )
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"id": 7, "project": 3, "user": 3, "paused_by": 3, "reason": "reason-value", "verbose_reason": "verbose_reason-value", "deleted_by": 3, "deleted_at": "2024-05-06T07:08:09Z", "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+    )
