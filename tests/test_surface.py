@@ -100,3 +100,8 @@ def test_seed_method_has_the_seed_parameters(
     assert "kwargs" not in ours and not any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
     )
+
+
+def test_the_spec_covers_every_seed_method() -> None:
+    assert len(SEED_SURFACE) == 203
+    assert sorted(set(SEED_SURFACE) - set(spec_operations())) == []

@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from label_studio_sdk.core.files import AsyncByteStream, ByteStream, File
     from label_studio_sdk.core.options import OMIT, RequestOptions
     from label_studio_sdk.core.pagination import AsyncPager, Page, SyncPager
+    from label_studio_sdk.types.access_token_response import AccessTokenResponse
     from label_studio_sdk.types.annotation import Annotation
     from label_studio_sdk.types.annotation_filter_options import AnnotationFilterOptions
     from label_studio_sdk.types.annotation_last_action import AnnotationLastAction
     from label_studio_sdk.types.annotations_dm_field import AnnotationsDmField
     from label_studio_sdk.types.annotations_dm_field_completed_by import AnnotationsDmFieldCompletedBy
+    from label_studio_sdk.types.api_token_response import ApiTokenResponse
     from label_studio_sdk.types.azure_blob_export_storage import AzureBlobExportStorage
     from label_studio_sdk.types.azure_blob_export_storage_status import AzureBlobExportStorageStatus
     from label_studio_sdk.types.azure_blob_import_storage import AzureBlobImportStorage
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.export_snapshot import ExportSnapshot
     from label_studio_sdk.types.export_snapshot_status import ExportSnapshotStatus
     from label_studio_sdk.types.export_status import ExportStatus
+    from label_studio_sdk.types.file_upload import FileUpload
+    from label_studio_sdk.types.filter import Filter
+    from label_studio_sdk.types.filter_group import FilterGroup
     from label_studio_sdk.types.gcs_export_storage import GcsExportStorage
     from label_studio_sdk.types.gcs_export_storage_status import GcsExportStorageStatus
     from label_studio_sdk.types.gcs_import_storage import GcsImportStorage
@@ -64,6 +69,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.inference_run_organization import InferenceRunOrganization
     from label_studio_sdk.types.inference_run_project_subset import InferenceRunProjectSubset
     from label_studio_sdk.types.inference_run_status import InferenceRunStatus
+    from label_studio_sdk.types.jwt_settings_response import JwtSettingsResponse
     from label_studio_sdk.types.key_indicator_value import KeyIndicatorValue
     from label_studio_sdk.types.key_indicators import KeyIndicators
     from label_studio_sdk.types.key_indicators_item import KeyIndicatorsItem
@@ -75,6 +81,9 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.local_files_export_storage_status import LocalFilesExportStorageStatus
     from label_studio_sdk.types.local_files_import_storage import LocalFilesImportStorage
     from label_studio_sdk.types.local_files_import_storage_status import LocalFilesImportStorageStatus
+    from label_studio_sdk.types.ml_backend import MlBackend
+    from label_studio_sdk.types.ml_backend_auth_method import MlBackendAuthMethod
+    from label_studio_sdk.types.ml_backend_state import MlBackendState
     from label_studio_sdk.types.model_provider_connection import ModelProviderConnection
     from label_studio_sdk.types.model_provider_connection_budget_reset_period import (
         ModelProviderConnectionBudgetResetPeriod,
@@ -123,9 +132,17 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.task import Task
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
     from label_studio_sdk.types.user_simple import UserSimple
+    from label_studio_sdk.types.view import View
+    from label_studio_sdk.types.webhook import Webhook
+    from label_studio_sdk.types.webhook_actions_item import WebhookActionsItem
+    from label_studio_sdk.types.webhook_serializer_for_update import WebhookSerializerForUpdate
+    from label_studio_sdk.types.webhook_serializer_for_update_actions_item import (
+        WebhookSerializerForUpdateActionsItem,
+    )
     from label_studio_sdk.types.workspace import Workspace
 
 _EXPORTS = {
+    "AccessTokenResponse": "label_studio_sdk.types.access_token_response",
     "Annotation": "label_studio_sdk.types.annotation",
     "AnnotationFilterOptions": "label_studio_sdk.types.annotation_filter_options",
     "AnnotationLastAction": "label_studio_sdk.types.annotation_last_action",
@@ -134,6 +151,7 @@ _EXPORTS = {
     "ApiConnectionError": "label_studio_sdk.core.errors",
     "ApiError": "label_studio_sdk.core.errors",
     "ApiTimeoutError": "label_studio_sdk.core.errors",
+    "ApiTokenResponse": "label_studio_sdk.types.api_token_response",
     "AsyncByteStream": "label_studio_sdk.core.files",
     "AsyncLabelStudio": "label_studio_sdk.client",
     "AsyncPager": "label_studio_sdk.core.pagination",
@@ -160,6 +178,9 @@ _EXPORTS = {
     "ExportSnapshotStatus": "label_studio_sdk.types.export_snapshot_status",
     "ExportStatus": "label_studio_sdk.types.export_status",
     "File": "label_studio_sdk.core.files",
+    "FileUpload": "label_studio_sdk.types.file_upload",
+    "Filter": "label_studio_sdk.types.filter",
+    "FilterGroup": "label_studio_sdk.types.filter_group",
     "ForbiddenError": "label_studio_sdk.core.errors",
     "GcsExportStorage": "label_studio_sdk.types.gcs_export_storage",
     "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
@@ -172,6 +193,7 @@ _EXPORTS = {
     "InferenceRunProjectSubset": "label_studio_sdk.types.inference_run_project_subset",
     "InferenceRunStatus": "label_studio_sdk.types.inference_run_status",
     "InternalServerError": "label_studio_sdk.core.errors",
+    "JwtSettingsResponse": "label_studio_sdk.types.jwt_settings_response",
     "KeyIndicatorValue": "label_studio_sdk.types.key_indicator_value",
     "KeyIndicators": "label_studio_sdk.types.key_indicators",
     "KeyIndicatorsItem": "label_studio_sdk.types.key_indicators_item",
@@ -183,6 +205,9 @@ _EXPORTS = {
     "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
     "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
     "LocalFilesImportStorageStatus": "label_studio_sdk.types.local_files_import_storage_status",
+    "MlBackend": "label_studio_sdk.types.ml_backend",
+    "MlBackendAuthMethod": "label_studio_sdk.types.ml_backend_auth_method",
+    "MlBackendState": "label_studio_sdk.types.ml_backend_state",
     "ModelProviderConnection": "label_studio_sdk.types.model_provider_connection",
     "ModelProviderConnectionBudgetResetPeriod": "label_studio_sdk.types.model_provider_connection_budget_reset_period",
     "ModelProviderConnectionCreatedBy": "label_studio_sdk.types.model_provider_connection_created_by",
@@ -234,10 +259,16 @@ _EXPORTS = {
     "UnauthorizedError": "label_studio_sdk.core.errors",
     "UnprocessableEntityError": "label_studio_sdk.core.errors",
     "UserSimple": "label_studio_sdk.types.user_simple",
+    "View": "label_studio_sdk.types.view",
+    "Webhook": "label_studio_sdk.types.webhook",
+    "WebhookActionsItem": "label_studio_sdk.types.webhook_actions_item",
+    "WebhookSerializerForUpdate": "label_studio_sdk.types.webhook_serializer_for_update",
+    "WebhookSerializerForUpdateActionsItem": "label_studio_sdk.types.webhook_serializer_for_update_actions_item",
     "Workspace": "label_studio_sdk.types.workspace",
 }
 
 __all__ = [
+    "AccessTokenResponse",
     "Annotation",
     "AnnotationFilterOptions",
     "AnnotationLastAction",
@@ -246,6 +277,7 @@ __all__ = [
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
+    "ApiTokenResponse",
     "AsyncByteStream",
     "AsyncLabelStudio",
     "AsyncPager",
@@ -272,6 +304,9 @@ __all__ = [
     "ExportSnapshotStatus",
     "ExportStatus",
     "File",
+    "FileUpload",
+    "Filter",
+    "FilterGroup",
     "ForbiddenError",
     "GcsExportStorage",
     "GcsExportStorageStatus",
@@ -284,6 +319,7 @@ __all__ = [
     "InferenceRunProjectSubset",
     "InferenceRunStatus",
     "InternalServerError",
+    "JwtSettingsResponse",
     "KeyIndicatorValue",
     "KeyIndicators",
     "KeyIndicatorsItem",
@@ -295,6 +331,9 @@ __all__ = [
     "LocalFilesExportStorageStatus",
     "LocalFilesImportStorage",
     "LocalFilesImportStorageStatus",
+    "MlBackend",
+    "MlBackendAuthMethod",
+    "MlBackendState",
     "ModelProviderConnection",
     "ModelProviderConnectionBudgetResetPeriod",
     "ModelProviderConnectionCreatedBy",
@@ -346,6 +385,11 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "UserSimple",
+    "View",
+    "Webhook",
+    "WebhookActionsItem",
+    "WebhookSerializerForUpdate",
+    "WebhookSerializerForUpdateActionsItem",
     "Workspace",
 ]
 

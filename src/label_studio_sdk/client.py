@@ -12,16 +12,24 @@ import httpx
 from label_studio_sdk.core.http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncHttpClient, SyncHttpClient
 
 if TYPE_CHECKING:
+    from label_studio_sdk.actions.client import ActionsClient, AsyncActionsClient
     from label_studio_sdk.annotations.client import AnnotationsClient, AsyncAnnotationsClient
     from label_studio_sdk.comments.client import AsyncCommentsClient, CommentsClient
     from label_studio_sdk.export_storage.client import AsyncExportStorageClient, ExportStorageClient
+    from label_studio_sdk.files.client import AsyncFilesClient, FilesClient
     from label_studio_sdk.import_storage.client import AsyncImportStorageClient, ImportStorageClient
+    from label_studio_sdk.jwt_settings.client import AsyncJwtSettingsClient, JwtSettingsClient
+    from label_studio_sdk.ml.client import AsyncMlClient, MlClient
     from label_studio_sdk.model_providers.client import AsyncModelProvidersClient, ModelProvidersClient
     from label_studio_sdk.predictions.client import AsyncPredictionsClient, PredictionsClient
     from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
     from label_studio_sdk.prompts.client import AsyncPromptsClient, PromptsClient
     from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
+    from label_studio_sdk.tokens.client import AsyncTokensClient, TokensClient
     from label_studio_sdk.users.client import AsyncUsersClient, UsersClient
+    from label_studio_sdk.versions.client import AsyncVersionsClient, VersionsClient
+    from label_studio_sdk.views.client import AsyncViewsClient, ViewsClient
+    from label_studio_sdk.webhooks.client import AsyncWebhooksClient, WebhooksClient
     from label_studio_sdk.workspaces.client import AsyncWorkspacesClient, WorkspacesClient
 
 
@@ -161,6 +169,62 @@ class LabelStudio:
 
         return ModelProvidersClient(self._client)
 
+    @cached_property
+    def actions(self) -> ActionsClient:
+        """Data Manager actions, the bulk operations that run over a selection of tasks."""
+        from label_studio_sdk.actions.client import ActionsClient
+
+        return ActionsClient(self._client)
+
+    @cached_property
+    def views(self) -> ViewsClient:
+        """Data Manager views, the saved tabs that keep a project's task filters and sort order."""
+        from label_studio_sdk.views.client import ViewsClient
+
+        return ViewsClient(self._client)
+
+    @cached_property
+    def files(self) -> FilesClient:
+        """Files uploaded into projects to create tasks, and their raw contents."""
+        from label_studio_sdk.files.client import FilesClient
+
+        return FilesClient(self._client)
+
+    @cached_property
+    def ml(self) -> MlClient:
+        """Machine learning backends connected to projects, with training and interactive pre-labeling."""
+        from label_studio_sdk.ml.client import MlClient
+
+        return MlClient(self._client)
+
+    @cached_property
+    def webhooks(self) -> WebhooksClient:
+        """Webhooks that notify an outside URL when something happens in Label Studio."""
+        from label_studio_sdk.webhooks.client import WebhooksClient
+
+        return WebhooksClient(self._client)
+
+    @cached_property
+    def versions(self) -> VersionsClient:
+        """Version and build details of the Label Studio server."""
+        from label_studio_sdk.versions.client import VersionsClient
+
+        return VersionsClient(self._client)
+
+    @cached_property
+    def tokens(self) -> TokensClient:
+        """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
+        from label_studio_sdk.tokens.client import TokensClient
+
+        return TokensClient(self._client)
+
+    @cached_property
+    def jwt_settings(self) -> JwtSettingsClient:
+        """Organization-wide switches for JWT and legacy API tokens."""
+        from label_studio_sdk.jwt_settings.client import JwtSettingsClient
+
+        return JwtSettingsClient(self._client)
+
 
 class AsyncLabelStudio:
     """Asyncio client for the Label Studio API.
@@ -297,3 +361,59 @@ class AsyncLabelStudio:
         from label_studio_sdk.model_providers.client import AsyncModelProvidersClient
 
         return AsyncModelProvidersClient(self._client)
+
+    @cached_property
+    def actions(self) -> AsyncActionsClient:
+        """Data Manager actions, the bulk operations that run over a selection of tasks."""
+        from label_studio_sdk.actions.client import AsyncActionsClient
+
+        return AsyncActionsClient(self._client)
+
+    @cached_property
+    def views(self) -> AsyncViewsClient:
+        """Data Manager views, the saved tabs that keep a project's task filters and sort order."""
+        from label_studio_sdk.views.client import AsyncViewsClient
+
+        return AsyncViewsClient(self._client)
+
+    @cached_property
+    def files(self) -> AsyncFilesClient:
+        """Files uploaded into projects to create tasks, and their raw contents."""
+        from label_studio_sdk.files.client import AsyncFilesClient
+
+        return AsyncFilesClient(self._client)
+
+    @cached_property
+    def ml(self) -> AsyncMlClient:
+        """Machine learning backends connected to projects, with training and interactive pre-labeling."""
+        from label_studio_sdk.ml.client import AsyncMlClient
+
+        return AsyncMlClient(self._client)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooksClient:
+        """Webhooks that notify an outside URL when something happens in Label Studio."""
+        from label_studio_sdk.webhooks.client import AsyncWebhooksClient
+
+        return AsyncWebhooksClient(self._client)
+
+    @cached_property
+    def versions(self) -> AsyncVersionsClient:
+        """Version and build details of the Label Studio server."""
+        from label_studio_sdk.versions.client import AsyncVersionsClient
+
+        return AsyncVersionsClient(self._client)
+
+    @cached_property
+    def tokens(self) -> AsyncTokensClient:
+        """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
+        from label_studio_sdk.tokens.client import AsyncTokensClient
+
+        return AsyncTokensClient(self._client)
+
+    @cached_property
+    def jwt_settings(self) -> AsyncJwtSettingsClient:
+        """Organization-wide switches for JWT and legacy API tokens."""
+        from label_studio_sdk.jwt_settings.client import AsyncJwtSettingsClient
+
+        return AsyncJwtSettingsClient(self._client)

@@ -5,11 +5,13 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.types.access_token_response import AccessTokenResponse
     from label_studio_sdk.types.annotation import Annotation
     from label_studio_sdk.types.annotation_filter_options import AnnotationFilterOptions
     from label_studio_sdk.types.annotation_last_action import AnnotationLastAction
     from label_studio_sdk.types.annotations_dm_field import AnnotationsDmField
     from label_studio_sdk.types.annotations_dm_field_completed_by import AnnotationsDmFieldCompletedBy
+    from label_studio_sdk.types.api_token_response import ApiTokenResponse
     from label_studio_sdk.types.azure_blob_export_storage import AzureBlobExportStorage
     from label_studio_sdk.types.azure_blob_export_storage_status import AzureBlobExportStorageStatus
     from label_studio_sdk.types.azure_blob_import_storage import AzureBlobImportStorage
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.export_snapshot import ExportSnapshot
     from label_studio_sdk.types.export_snapshot_status import ExportSnapshotStatus
     from label_studio_sdk.types.export_status import ExportStatus
+    from label_studio_sdk.types.file_upload import FileUpload
+    from label_studio_sdk.types.filter import Filter
+    from label_studio_sdk.types.filter_group import FilterGroup
     from label_studio_sdk.types.gcs_export_storage import GcsExportStorage
     from label_studio_sdk.types.gcs_export_storage_status import GcsExportStorageStatus
     from label_studio_sdk.types.gcs_import_storage import GcsImportStorage
@@ -45,6 +50,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.inference_run_organization import InferenceRunOrganization
     from label_studio_sdk.types.inference_run_project_subset import InferenceRunProjectSubset
     from label_studio_sdk.types.inference_run_status import InferenceRunStatus
+    from label_studio_sdk.types.jwt_settings_response import JwtSettingsResponse
     from label_studio_sdk.types.key_indicator_value import KeyIndicatorValue
     from label_studio_sdk.types.key_indicators import KeyIndicators
     from label_studio_sdk.types.key_indicators_item import KeyIndicatorsItem
@@ -56,6 +62,9 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.local_files_export_storage_status import LocalFilesExportStorageStatus
     from label_studio_sdk.types.local_files_import_storage import LocalFilesImportStorage
     from label_studio_sdk.types.local_files_import_storage_status import LocalFilesImportStorageStatus
+    from label_studio_sdk.types.ml_backend import MlBackend
+    from label_studio_sdk.types.ml_backend_auth_method import MlBackendAuthMethod
+    from label_studio_sdk.types.ml_backend_state import MlBackendState
     from label_studio_sdk.types.model_provider_connection import ModelProviderConnection
     from label_studio_sdk.types.model_provider_connection_budget_reset_period import (
         ModelProviderConnectionBudgetResetPeriod,
@@ -104,14 +113,23 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.task import Task
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
     from label_studio_sdk.types.user_simple import UserSimple
+    from label_studio_sdk.types.view import View
+    from label_studio_sdk.types.webhook import Webhook
+    from label_studio_sdk.types.webhook_actions_item import WebhookActionsItem
+    from label_studio_sdk.types.webhook_serializer_for_update import WebhookSerializerForUpdate
+    from label_studio_sdk.types.webhook_serializer_for_update_actions_item import (
+        WebhookSerializerForUpdateActionsItem,
+    )
     from label_studio_sdk.types.workspace import Workspace
 
 _EXPORTS = {
+    "AccessTokenResponse": "label_studio_sdk.types.access_token_response",
     "Annotation": "label_studio_sdk.types.annotation",
     "AnnotationFilterOptions": "label_studio_sdk.types.annotation_filter_options",
     "AnnotationLastAction": "label_studio_sdk.types.annotation_last_action",
     "AnnotationsDmField": "label_studio_sdk.types.annotations_dm_field",
     "AnnotationsDmFieldCompletedBy": "label_studio_sdk.types.annotations_dm_field_completed_by",
+    "ApiTokenResponse": "label_studio_sdk.types.api_token_response",
     "AzureBlobExportStorage": "label_studio_sdk.types.azure_blob_export_storage",
     "AzureBlobExportStorageStatus": "label_studio_sdk.types.azure_blob_export_storage_status",
     "AzureBlobImportStorage": "label_studio_sdk.types.azure_blob_import_storage",
@@ -131,6 +149,9 @@ _EXPORTS = {
     "ExportSnapshot": "label_studio_sdk.types.export_snapshot",
     "ExportSnapshotStatus": "label_studio_sdk.types.export_snapshot_status",
     "ExportStatus": "label_studio_sdk.types.export_status",
+    "FileUpload": "label_studio_sdk.types.file_upload",
+    "Filter": "label_studio_sdk.types.filter",
+    "FilterGroup": "label_studio_sdk.types.filter_group",
     "GcsExportStorage": "label_studio_sdk.types.gcs_export_storage",
     "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
     "GcsImportStorage": "label_studio_sdk.types.gcs_import_storage",
@@ -141,6 +162,7 @@ _EXPORTS = {
     "InferenceRunOrganization": "label_studio_sdk.types.inference_run_organization",
     "InferenceRunProjectSubset": "label_studio_sdk.types.inference_run_project_subset",
     "InferenceRunStatus": "label_studio_sdk.types.inference_run_status",
+    "JwtSettingsResponse": "label_studio_sdk.types.jwt_settings_response",
     "KeyIndicatorValue": "label_studio_sdk.types.key_indicator_value",
     "KeyIndicators": "label_studio_sdk.types.key_indicators",
     "KeyIndicatorsItem": "label_studio_sdk.types.key_indicators_item",
@@ -150,6 +172,9 @@ _EXPORTS = {
     "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
     "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
     "LocalFilesImportStorageStatus": "label_studio_sdk.types.local_files_import_storage_status",
+    "MlBackend": "label_studio_sdk.types.ml_backend",
+    "MlBackendAuthMethod": "label_studio_sdk.types.ml_backend_auth_method",
+    "MlBackendState": "label_studio_sdk.types.ml_backend_state",
     "ModelProviderConnection": "label_studio_sdk.types.model_provider_connection",
     "ModelProviderConnectionBudgetResetPeriod": "label_studio_sdk.types.model_provider_connection_budget_reset_period",
     "ModelProviderConnectionCreatedBy": "label_studio_sdk.types.model_provider_connection_created_by",
@@ -192,15 +217,22 @@ _EXPORTS = {
     "Task": "label_studio_sdk.types.task",
     "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
     "UserSimple": "label_studio_sdk.types.user_simple",
+    "View": "label_studio_sdk.types.view",
+    "Webhook": "label_studio_sdk.types.webhook",
+    "WebhookActionsItem": "label_studio_sdk.types.webhook_actions_item",
+    "WebhookSerializerForUpdate": "label_studio_sdk.types.webhook_serializer_for_update",
+    "WebhookSerializerForUpdateActionsItem": "label_studio_sdk.types.webhook_serializer_for_update_actions_item",
     "Workspace": "label_studio_sdk.types.workspace",
 }
 
 __all__ = [
+    "AccessTokenResponse",
     "Annotation",
     "AnnotationFilterOptions",
     "AnnotationLastAction",
     "AnnotationsDmField",
     "AnnotationsDmFieldCompletedBy",
+    "ApiTokenResponse",
     "AzureBlobExportStorage",
     "AzureBlobExportStorageStatus",
     "AzureBlobImportStorage",
@@ -220,6 +252,9 @@ __all__ = [
     "ExportSnapshot",
     "ExportSnapshotStatus",
     "ExportStatus",
+    "FileUpload",
+    "Filter",
+    "FilterGroup",
     "GcsExportStorage",
     "GcsExportStorageStatus",
     "GcsImportStorage",
@@ -230,6 +265,7 @@ __all__ = [
     "InferenceRunOrganization",
     "InferenceRunProjectSubset",
     "InferenceRunStatus",
+    "JwtSettingsResponse",
     "KeyIndicatorValue",
     "KeyIndicators",
     "KeyIndicatorsItem",
@@ -239,6 +275,9 @@ __all__ = [
     "LocalFilesExportStorageStatus",
     "LocalFilesImportStorage",
     "LocalFilesImportStorageStatus",
+    "MlBackend",
+    "MlBackendAuthMethod",
+    "MlBackendState",
     "ModelProviderConnection",
     "ModelProviderConnectionBudgetResetPeriod",
     "ModelProviderConnectionCreatedBy",
@@ -281,6 +320,11 @@ __all__ = [
     "Task",
     "TaskFilterOptions",
     "UserSimple",
+    "View",
+    "Webhook",
+    "WebhookActionsItem",
+    "WebhookSerializerForUpdate",
+    "WebhookSerializerForUpdateActionsItem",
     "Workspace",
 ]
 
