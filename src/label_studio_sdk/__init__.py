@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.azure_blob_import_storage import AzureBlobImportStorage
     from label_studio_sdk.types.azure_blob_import_storage_status import AzureBlobImportStorageStatus
     from label_studio_sdk.types.base_task import BaseTask
+    from label_studio_sdk.types.base_task_updated_by import BaseTaskUpdatedBy
     from label_studio_sdk.types.base_user import BaseUser
     from label_studio_sdk.types.comment import Comment
     from label_studio_sdk.types.comment_created_by import CommentCreatedBy
@@ -130,6 +131,8 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.serialization_option import SerializationOption
     from label_studio_sdk.types.serialization_options import SerializationOptions
     from label_studio_sdk.types.task import Task
+    from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
+    from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
     from label_studio_sdk.types.user_simple import UserSimple
     from label_studio_sdk.types.view import View
@@ -161,6 +164,7 @@ _EXPORTS = {
     "AzureBlobImportStorageStatus": "label_studio_sdk.types.azure_blob_import_storage_status",
     "BadRequestError": "label_studio_sdk.core.errors",
     "BaseTask": "label_studio_sdk.types.base_task",
+    "BaseTaskUpdatedBy": "label_studio_sdk.types.base_task_updated_by",
     "BaseUser": "label_studio_sdk.types.base_user",
     "ByteStream": "label_studio_sdk.core.files",
     "Comment": "label_studio_sdk.types.comment",
@@ -254,6 +258,8 @@ _EXPORTS = {
     "SerializationOptions": "label_studio_sdk.types.serialization_options",
     "SyncPager": "label_studio_sdk.core.pagination",
     "Task": "label_studio_sdk.types.task",
+    "TaskAnnotatorsItem": "label_studio_sdk.types.task_annotators_item",
+    "TaskCommentAuthorsItem": "label_studio_sdk.types.task_comment_authors_item",
     "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
     "TooManyRequestsError": "label_studio_sdk.core.errors",
     "UnauthorizedError": "label_studio_sdk.core.errors",
@@ -287,6 +293,7 @@ __all__ = [
     "AzureBlobImportStorageStatus",
     "BadRequestError",
     "BaseTask",
+    "BaseTaskUpdatedBy",
     "BaseUser",
     "ByteStream",
     "Comment",
@@ -380,6 +387,8 @@ __all__ = [
     "SerializationOptions",
     "SyncPager",
     "Task",
+    "TaskAnnotatorsItem",
+    "TaskCommentAuthorsItem",
     "TaskFilterOptions",
     "TooManyRequestsError",
     "UnauthorizedError",

@@ -12,27 +12,36 @@ from typing_extensions import assert_type
 
 from label_studio_sdk import (
     Annotation,
+    AsyncByteStream,
     AsyncLabelStudio,
     AsyncPager,
     BaseTask,
     BaseUser,
     ByteStream,
     DataManagerTaskSerializer,
+    Export,
+    ExportSnapshot,
     LabelStudio,
+    LocalFilesImportStorage,
     NotFoundError,
     Prediction,
     Project,
     ProjectLabelConfig,
     SyncPager,
     Task,
+    View,
+    Webhook,
 )
 from label_studio_sdk.annotations import AnnotationsCreateBulkResponseItem
+from label_studio_sdk.import_storage.local import LocalCreateResponse
 from label_studio_sdk.projects import (
     ProjectsCreateResponse,
     ProjectsImportTasksResponse,
     ProjectsUpdateResponse,
 )
+from label_studio_sdk.projects.exports import ExportsConvertResponse
 from label_studio_sdk.users import UsersGetTokenResponse
+from label_studio_sdk.views import ViewsCreateRequestData
 
 CONFIG = '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="A"/></Choices></View>'
 
@@ -73,6 +82,24 @@ def sync_usage(client: LabelStudio) -> None:
     assert_type(client.users.whoami(), BaseUser)
     assert_type(client.users.get_token(), UsersGetTokenResponse)
     assert_type(client.users.list(), List[BaseUser])
+    snapshot = client.projects.exports.create(project_id, title="nightly")
+    assert_type(snapshot, ExportSnapshot)
+    assert_type(client.projects.exports.list(project_id), List[Export])
+    converted = client.projects.exports.convert(project_id, str(snapshot.id), export_type="CSV")
+    assert_type(converted, ExportsConvertResponse)
+    with client.projects.exports.download(project_id, str(snapshot.id), export_type="CSV") as stream:
+        assert_type(stream, ByteStream)
+        data: bytes = download(stream)
+    assert_type(client.projects.exports.download_sync(project_id, export_type="JSON"), ByteStream)
+    storage = client.import_storage.local.create(project=project_id, path="/data/images", use_blob_urls=True)
+    assert_type(storage, LocalCreateResponse)
+    assert_type(client.import_storage.local.sync(storage.id), LocalFilesImportStorage)
+    view = client.views.create(project=project_id, data=ViewsCreateRequestData(ordering=["tasks:id"]))
+    assert_type(view, View)
+    assert_type(client.webhooks.list(project=str(project_id)), List[Webhook])
+    assert_type(client.files.download("upload/1/photo.jpg"), ByteStream)
+    edition = client.versions.get().edition
+    print(data, edition)
     try:
         client.projects.delete(project_id, request_options={"max_retries": 0, "timeout": 5.0})
     except NotFoundError as error:
@@ -95,6 +122,15 @@ async def async_usage(client: AsyncLabelStudio) -> None:
     await client.tasks.delete_all_tasks(1)
     imported = await client.projects.import_tasks(1, files=["tasks.csv"])
     assert_type(imported, ProjectsImportTasksResponse)
+    assert_type(await client.projects.exports.get(1, "2"), Export)
+    chunks = [chunk async for chunk in client.projects.exports.download(1, "2")]
+    assert_type(chunks, List[bytes])
+    stream = await client.files.download("upload/1/photo.jpg")
+    assert_type(stream, AsyncByteStream)
+    assert_type(await client.views.list(project=1), List[View])
+    assert_type(await client.import_storage.local.list(project=1), List[LocalFilesImportStorage])
+    for prompt in await client.prompts.list():
+        print(prompt.title)
 
 
 def download(stream: ByteStream) -> bytes:

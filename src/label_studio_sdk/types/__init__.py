@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.azure_blob_import_storage import AzureBlobImportStorage
     from label_studio_sdk.types.azure_blob_import_storage_status import AzureBlobImportStorageStatus
     from label_studio_sdk.types.base_task import BaseTask
+    from label_studio_sdk.types.base_task_updated_by import BaseTaskUpdatedBy
     from label_studio_sdk.types.base_user import BaseUser
     from label_studio_sdk.types.comment import Comment
     from label_studio_sdk.types.comment_created_by import CommentCreatedBy
@@ -111,6 +112,8 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.serialization_option import SerializationOption
     from label_studio_sdk.types.serialization_options import SerializationOptions
     from label_studio_sdk.types.task import Task
+    from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
+    from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
     from label_studio_sdk.types.user_simple import UserSimple
     from label_studio_sdk.types.view import View
@@ -135,6 +138,7 @@ _EXPORTS = {
     "AzureBlobImportStorage": "label_studio_sdk.types.azure_blob_import_storage",
     "AzureBlobImportStorageStatus": "label_studio_sdk.types.azure_blob_import_storage_status",
     "BaseTask": "label_studio_sdk.types.base_task",
+    "BaseTaskUpdatedBy": "label_studio_sdk.types.base_task_updated_by",
     "BaseUser": "label_studio_sdk.types.base_user",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
@@ -215,6 +219,8 @@ _EXPORTS = {
     "SerializationOption": "label_studio_sdk.types.serialization_option",
     "SerializationOptions": "label_studio_sdk.types.serialization_options",
     "Task": "label_studio_sdk.types.task",
+    "TaskAnnotatorsItem": "label_studio_sdk.types.task_annotators_item",
+    "TaskCommentAuthorsItem": "label_studio_sdk.types.task_comment_authors_item",
     "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
     "UserSimple": "label_studio_sdk.types.user_simple",
     "View": "label_studio_sdk.types.view",
@@ -238,6 +244,7 @@ __all__ = [
     "AzureBlobImportStorage",
     "AzureBlobImportStorageStatus",
     "BaseTask",
+    "BaseTaskUpdatedBy",
     "BaseUser",
     "Comment",
     "CommentCreatedBy",
@@ -318,6 +325,8 @@ __all__ = [
     "SerializationOption",
     "SerializationOptions",
     "Task",
+    "TaskAnnotatorsItem",
+    "TaskCommentAuthorsItem",
     "TaskFilterOptions",
     "UserSimple",
     "View",

@@ -3,6 +3,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional
 
 from label_studio_sdk.core.models import ApiModel
+from label_studio_sdk.types.base_task_updated_by import BaseTaskUpdatedBy
 
 
 class BaseTask(ApiModel):
@@ -38,8 +39,7 @@ class BaseTask(ApiModel):
     """When a comment on the task last changed."""
     project: Optional[int] = None
     """ID of the project the task belongs to."""
-    updated_by: Optional[int] = None
-    """ID of the user who changed the task last."""
+    updated_by: Optional[BaseTaskUpdatedBy] = None
     file_upload: Optional[int] = None
     """ID of the uploaded file the task came from."""
     comment_authors: Optional[List[int]] = None

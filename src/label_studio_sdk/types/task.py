@@ -4,15 +4,14 @@ from typing import Any, Dict, List, Optional
 
 from label_studio_sdk.core.models import ApiModel
 from label_studio_sdk.types.annotations_dm_field import AnnotationsDmField
-from label_studio_sdk.types.data_manager_task_serializer_annotators_item import (
-    DataManagerTaskSerializerAnnotatorsItem,
-)
 from label_studio_sdk.types.data_manager_task_serializer_drafts_item import (
     DataManagerTaskSerializerDraftsItem,
 )
 from label_studio_sdk.types.data_manager_task_serializer_predictions_item import (
     DataManagerTaskSerializerPredictionsItem,
 )
+from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
+from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
 
 
 class Task(ApiModel):
@@ -26,7 +25,7 @@ class Task(ApiModel):
     """Annotations of the task."""
     drafts: Optional[List[DataManagerTaskSerializerDraftsItem]] = None
     """Unsubmitted drafts saved for the task."""
-    annotators: Optional[List[DataManagerTaskSerializerAnnotatorsItem]] = None
+    annotators: Optional[List[TaskAnnotatorsItem]] = None
     """Users who annotated the task."""
     inner_id: Optional[int] = None
     """Position of the task inside its project."""
@@ -80,5 +79,5 @@ class Task(ApiModel):
     """When a comment on the task last changed."""
     project: Optional[int] = None
     """ID of the project the task belongs to."""
-    comment_authors: Optional[List[int]] = None
-    """IDs of the users who commented on the task."""
+    comment_authors: Optional[List[TaskCommentAuthorsItem]] = None
+    """Users who commented on the task, as IDs or user objects."""
