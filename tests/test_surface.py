@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 from pathlib import Path
@@ -107,17 +108,19 @@ def test_the_spec_covers_every_seed_method() -> None:
     assert sorted(set(SEED_SURFACE) - set(spec_operations())) == []
 
 
-SEED_TYPES: Dict[str, Dict[str, Any]] = json.loads((Path(__file__).parent / "data" / "seed_types.json").read_text())
+SEED_TYPES: Dict[str, Dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "data" / "seed_types.json").read_text()
+)
 
 
 @pytest.mark.parametrize("name", sorted(SEED_TYPES))
 def test_seed_type_is_importable_where_users_import_it(name: str) -> None:
     """Each type the seeds name lives at its upstream module path and is exported by its package."""
-    import importlib
-
     for module_path in SEED_TYPES[name]["modules"]:
         module = importlib.import_module("label_studio_sdk." + module_path.replace("/", "."))
         assert hasattr(module, name), f"{name} not in {module.__name__}"
         package = module_path.rsplit("/types/", 1)[0] if "/types/" in module_path else ""
-        exporter = importlib.import_module("label_studio_sdk" + ("." + package.replace("/", ".") if package else ""))
+        exporter = importlib.import_module(
+            "label_studio_sdk" + ("." + package.replace("/", ".") if package else "")
+        )
         assert getattr(exporter, name) is getattr(module, name)
