@@ -118,6 +118,8 @@ class Param:
     type: TypeRef
     required: bool
     description: str
+    json_query: bool = False  # query value sent as JSON text (x-sdk-json-query)
+    field_per_file: bool = False  # each file of a list in its own form field (x-sdk-field-per-file)
 
     @property
     def keyword_only(self) -> bool:

@@ -196,6 +196,7 @@ class Loader:
             type=self.type_of(raw.get("schema"), where),
             required=bool(raw.get("required", location == "path")),
             description=first_line(raw.get("description")),
+            json_query=bool(raw.get("x-sdk-json-query", False)),
         )
 
     def body_params(self, body: Dict[str, Any], where: str) -> Tuple[Optional[str], List[Param]]:
@@ -254,6 +255,7 @@ class Loader:
                     type=type_ref,
                     required=wire_name in required,
                     description=first_line(prop.get("description")),
+                    field_per_file=bool(prop.get("x-sdk-field-per-file", False)),
                 )
             )
         return params

@@ -149,7 +149,24 @@ def _param_signature(p: Param) -> str:
 
 
 def _mapping(params: List[Param]) -> str:
-    return "{" + ", ".join(f'"{p.wire_name}": {p.name}' for p in params) + "}"
+    return "{" + ", ".join(f'"{p.wire_name}": {_value(p)}' for p in params) + "}"
+
+
+def _value(p: Param) -> str:
+    """How an argument is handed to the runtime; a few server quirks need a wrapper."""
+    if p.json_query:
+        return f"json_query({p.name})"
+    return p.name
+
+
+def _files(params: List[Param]) -> str:
+    """The `files=` argument: a mapping, or per-file fields when the server keeps one file per name."""
+    spread = [p for p in params if p.field_per_file]
+    if not spread:
+        return _mapping(params)
+    if len(params) != 1:
+        raise ValueError("x-sdk-field-per-file needs to be the only file argument")
+    return f'one_field_per_file("{spread[0].wire_name}", {spread[0].name})'
 
 
 def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
@@ -167,6 +184,10 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
     imports.lines.add((f"{PACKAGE}.core.options", "RequestOptions"))
     if path_params:
         imports.lines.add((f"{PACKAGE}.core.serialization", "encode_path"))
+    if any(p.json_query for p in op.params):
+        imports.lines.add((f"{PACKAGE}.core.serialization", "json_query"))
+    if any(p.field_per_file for p in op.params):
+        imports.lines.add((f"{PACKAGE}.core.files", "one_field_per_file"))
 
     args = [f'"{op.http_method}"', op.path_expression]
     guards: List[str] = []
@@ -180,7 +201,7 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
     elif op.body_kind == "json_or_files":
         whole = op.params_in("whole_body")[0]
         args.append(f"json={whole.name}")
-        args.append(f"files={_mapping(op.params_in('file'))}")
+        args.append(f"files={_files(op.params_in('file'))}")
         choices = " or ".join(f"{p.name}=" for p in [whole, *op.params_in("file")])
         guards.append(
             f"if ({whole.name} is OMIT) == ({' and '.join(f'{p.name} is OMIT' for p in op.params_in('file'))}):\n"
@@ -190,7 +211,7 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
         form = op.params_in("form")
         if form:
             args.append(f"data={_mapping(form)}")
-        args.append(f"files={_mapping(op.params_in('file'))}")
+        args.append(f"files={_files(op.params_in('file'))}")
 
     needs_cast = False
     if op.returns_kind == "pager":
@@ -536,6 +557,14 @@ def _test_case(
     query = []
     for p in [p for p in params if p.location == "query"]:
         value = values[p.name]
+        if p.json_query:  # the whole list as one JSON text
+            query.append(
+                (
+                    p.wire_name,
+                    json.dumps(value if isinstance(value, list) else [value], separators=(",", ":")),
+                )
+            )
+            continue
         for item in value if isinstance(value, list) else [value]:
             query.append((p.wire_name, _query_text(item)))
     body_kind = op.body_kind

@@ -105,7 +105,7 @@ def test_files_list(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("all", "true"), ("ids", "3")]
+    assert sorted(request.url.params.multi_items()) == [("all", "true"), ("ids", "[3]")]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -123,7 +123,7 @@ async def test_files_list_async(async_client: AsyncLabelStudio, respx_mock: resp
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("all", "true"), ("ids", "3")]
+    assert sorted(request.url.params.multi_items()) == [("all", "true"), ("ids", "[3]")]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)

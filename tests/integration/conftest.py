@@ -33,6 +33,8 @@ TEXT_CONFIG = """<View>
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     here = Path(__file__).parent
+    if os.environ.get("LABEL_STUDIO_REQUIRE_SERVER") and not (URL and API_KEY):
+        raise pytest.UsageError("LABEL_STUDIO_REQUIRE_SERVER is set but no server is configured")
     skip = pytest.mark.skip(
         reason='no Label Studio server configured: run `eval "$(scripts/label-studio-server.sh start)"` '
         "to set LABEL_STUDIO_TEST_URL and LABEL_STUDIO_TEST_API_KEY"

@@ -43,8 +43,9 @@ def test_files_go_as_multipart_with_their_names(
     request = route.calls.last.request
     assert request.headers["content-type"].startswith("multipart/form-data")
     body = request.content
+    # One form field per file: the server keeps only the last file of a repeated field name.
     assert b'name="file"; filename="reviews.csv"' in body and b"text\ngood\nbad\n" in body
-    assert b'name="file"; filename="more.json"' in body and b'[{"text": "c"}]' in body
+    assert b'name="file_1"; filename="more.json"' in body and b'[{"text": "c"}]' in body
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,9 @@ async def test_async_files(async_client: AsyncLabelStudio, route: respx.Route) -
     result = await async_client.projects.import_tasks(3, files=[("tasks.txt", b"one\ntwo\n", "text/plain")])
     assert b'filename="tasks.txt"' in route.calls.last.request.content
     assert result.file_upload_ids == [5]
+
+
+def test_a_single_file_tuple_is_one_file(client: LabelStudio, route: respx.Route) -> None:
+    client.projects.import_tasks(3, files=("tasks.json", b"[]", "application/json"))  # type: ignore[arg-type]
+    body = route.calls.last.request.content
+    assert body.count(b"filename=") == 1 and b'name="file"; filename="tasks.json"' in body

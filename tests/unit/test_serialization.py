@@ -354,3 +354,12 @@ async def test_per_request_timeout_through_generated_method(api: Api, respx_mock
     await api.run(lambda c: c.projects.get(1, request_options={"timeout": 1.0}))
 
     assert timeouts(route)["read"] == 1.0
+
+
+@pytest.mark.parametrize(("value", "sent"), [([5, 6], "[5,6]"), ((7,), "[7]"), (5, "[5]")])
+def test_json_query_sends_a_json_list(value: object, sent: str) -> None:
+    from label_studio_sdk.core.options import OMIT
+    from label_studio_sdk.core.serialization import encode_query, json_query
+
+    assert encode_query({"ids": json_query(value)}) == [("ids", sent)]
+    assert encode_query({"ids": json_query(OMIT)}) == []

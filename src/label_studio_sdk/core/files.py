@@ -11,6 +11,7 @@ from typing import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Dict,
     Generator,
     Iterator,
     List,
@@ -22,6 +23,8 @@ from typing import (
 )
 
 import httpx
+
+from .options import OMIT
 
 FileContent = Union[bytes, IO[bytes]]
 File = Union[
@@ -53,6 +56,26 @@ def to_httpx_files(
             handle.close()
         raise
     return result
+
+
+def one_field_per_file(name: str, files: Any) -> Dict[str, Any]:
+    """Give every file of a list its own form field (``file``, ``file_1``, ``file_2``, ...).
+
+    For servers that keep one file per field name: under one shared name only the last file would
+    arrive. An omitted argument stays omitted; a single file keeps the plain name.
+    """
+    if files is OMIT or not isinstance(files, (list, tuple)) or _is_file_tuple(files):
+        return {name: files}
+    return {name if index == 0 else f"{name}_{index}": item for index, item in enumerate(files)}
+
+
+def _is_file_tuple(value: Any) -> bool:
+    """(name, content[, content_type]) rather than a sequence of files."""
+    return (
+        isinstance(value, tuple)
+        and len(value) in (2, 3)
+        and (isinstance(value[1], (bytes, bytearray, memoryview)) or hasattr(value[1], "read"))
+    )
 
 
 def _guess_type(name: Optional[str]) -> Optional[str]:

@@ -61,6 +61,14 @@ def _query_scalar(value: Any) -> str:
     return str(value)
 
 
+def json_query(value: Any) -> Any:
+    """A query value the server parses as a JSON list: ``[5, 6]`` -> ``"[5,6]"``, a lone ``5`` -> ``"[5]"``."""
+    if value is OMIT or value is None:
+        return value
+    items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    return dump_json(items).decode("utf-8")
+
+
 def drop_omitted(values: Mapping[str, Any]) -> Dict[str, Any]:
     """The arguments the caller actually passed; explicit None stays (it means JSON null)."""
     return {key: value for key, value in values.items() if value is not OMIT}

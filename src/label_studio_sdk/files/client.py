@@ -6,7 +6,7 @@ from typing import List, Optional, Sequence, Union
 from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
 from label_studio_sdk.core.options import OMIT, RequestOptions
-from label_studio_sdk.core.serialization import encode_path
+from label_studio_sdk.core.serialization import encode_path, json_query
 from label_studio_sdk.files.types.files_delete_many_response import FilesDeleteManyResponse
 from label_studio_sdk.types.file_upload import FileUpload
 
@@ -97,7 +97,7 @@ class FilesClient:
         Args:
             id: Numeric ID of the project whose uploads are listed.
             all_: When true, return every upload of the project made by the caller.
-            ids: IDs of the uploads to return; 1.23.2 only understands them as a JSON list, so prefer all_.
+            ids: IDs of the uploads to return (sent as a JSON list, the only form 1.23.2 reads).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -106,7 +106,7 @@ class FilesClient:
         return self._client.request(
             "GET",
             f"api/projects/{encode_path(id)}/file-uploads",
-            params={"all": all_, "ids": ids},
+            params={"all": all_, "ids": json_query(ids)},
             cast_to=List[FileUpload],
             request_options=request_options,
         )
@@ -239,7 +239,7 @@ class AsyncFilesClient:
         Args:
             id: Numeric ID of the project whose uploads are listed.
             all_: When true, return every upload of the project made by the caller.
-            ids: IDs of the uploads to return; 1.23.2 only understands them as a JSON list, so prefer all_.
+            ids: IDs of the uploads to return (sent as a JSON list, the only form 1.23.2 reads).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -248,7 +248,7 @@ class AsyncFilesClient:
         return await self._client.request(
             "GET",
             f"api/projects/{encode_path(id)}/file-uploads",
-            params={"all": all_, "ids": ids},
+            params={"all": all_, "ids": json_query(ids)},
             cast_to=List[FileUpload],
             request_options=request_options,
         )

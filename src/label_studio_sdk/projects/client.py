@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
 
-from label_studio_sdk.core.files import File
+from label_studio_sdk.core.files import File, one_field_per_file
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, PageFields, SyncPager
@@ -287,7 +287,7 @@ class ProjectsClient:
                 "preannotated_from_fields": preannotated_from_fields,
             },
             json=request,
-            files={"file": files},
+            files=one_field_per_file("file", files),
             cast_to=ProjectsImportTasksResponse,
             request_options=request_options,
         )
@@ -586,7 +586,7 @@ class AsyncProjectsClient:
                 "preannotated_from_fields": preannotated_from_fields,
             },
             json=request,
-            files={"file": files},
+            files=one_field_per_file("file", files),
             cast_to=ProjectsImportTasksResponse,
             request_options=request_options,
         )
