@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.base_task import BaseTask
     from label_studio_sdk.types.base_task_updated_by import BaseTaskUpdatedBy
     from label_studio_sdk.types.base_user import BaseUser
+    from label_studio_sdk.types.child_filter import ChildFilter
     from label_studio_sdk.types.comment import Comment
     from label_studio_sdk.types.comment_created_by import CommentCreatedBy
     from label_studio_sdk.types.converted_format import ConvertedFormat
@@ -167,6 +168,7 @@ _EXPORTS = {
     "BaseTaskUpdatedBy": "label_studio_sdk.types.base_task_updated_by",
     "BaseUser": "label_studio_sdk.types.base_user",
     "ByteStream": "label_studio_sdk.core.files",
+    "ChildFilter": "label_studio_sdk.types.child_filter",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
     "ConflictError": "label_studio_sdk.core.errors",
@@ -296,6 +298,7 @@ __all__ = [
     "BaseTaskUpdatedBy",
     "BaseUser",
     "ByteStream",
+    "ChildFilter",
     "Comment",
     "CommentCreatedBy",
     "ConflictError",

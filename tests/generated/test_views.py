@@ -64,7 +64,7 @@ def test_views_create(client: LabelStudio, respx_mock: respx.MockRouter) -> None
         return_value=httpx.Response(
             201,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -94,7 +94,7 @@ def test_views_create(client: LabelStudio, respx_mock: respx.MockRouter) -> None
         '{"data": {"filters": {"conjunction": "or", "items": [{"filter": "filter:tasks:agreement", "operator": "contains", "type": "type-value", "value": "value-value"}]}, "ordering": ["tasks:agreement"]}, "project": 3}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
 
 
@@ -103,7 +103,7 @@ async def test_views_create_async(async_client: AsyncLabelStudio, respx_mock: re
         return_value=httpx.Response(
             201,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -133,7 +133,7 @@ async def test_views_create_async(async_client: AsyncLabelStudio, respx_mock: re
         '{"data": {"filters": {"conjunction": "or", "items": [{"filter": "filter:tasks:agreement", "operator": "contains", "type": "type-value", "value": "value-value"}]}, "ordering": ["tasks:agreement"]}, "project": 3}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
 
 
@@ -168,7 +168,7 @@ def test_views_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
         return_value=httpx.Response(
             200,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -179,7 +179,7 @@ def test_views_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
     assert sorted(request.url.params.multi_items()) == []
     assert request.content == b""
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
 
 
@@ -188,7 +188,7 @@ async def test_views_get_async(async_client: AsyncLabelStudio, respx_mock: respx
         return_value=httpx.Response(
             200,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -199,7 +199,7 @@ async def test_views_get_async(async_client: AsyncLabelStudio, respx_mock: respx
     assert sorted(request.url.params.multi_items()) == []
     assert request.content == b""
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
 
 
@@ -234,7 +234,7 @@ def test_views_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
         return_value=httpx.Response(
             200,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -265,7 +265,7 @@ def test_views_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
         '{"data": {"filters": {"conjunction": "or", "items": [{"filter": "filter:tasks:agreement", "operator": "contains", "type": "type-value", "value": "value-value"}]}, "ordering": ["tasks:agreement"]}, "project": 3}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
 
 
@@ -274,7 +274,7 @@ async def test_views_update_async(async_client: AsyncLabelStudio, respx_mock: re
         return_value=httpx.Response(
             200,
             json=json.loads(
-                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+                '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
             ),
         )
     )
@@ -305,5 +305,5 @@ async def test_views_update_async(async_client: AsyncLabelStudio, respx_mock: re
         '{"data": {"filters": {"conjunction": "or", "items": [{"filter": "filter:tasks:agreement", "operator": "contains", "type": "type-value", "value": "value-value"}]}, "ordering": ["tasks:agreement"]}, "project": 3}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
-        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
+        '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )

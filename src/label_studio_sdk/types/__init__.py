@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.base_task import BaseTask
     from label_studio_sdk.types.base_task_updated_by import BaseTaskUpdatedBy
     from label_studio_sdk.types.base_user import BaseUser
+    from label_studio_sdk.types.child_filter import ChildFilter
     from label_studio_sdk.types.comment import Comment
     from label_studio_sdk.types.comment_created_by import CommentCreatedBy
     from label_studio_sdk.types.converted_format import ConvertedFormat
@@ -140,6 +141,7 @@ _EXPORTS = {
     "BaseTask": "label_studio_sdk.types.base_task",
     "BaseTaskUpdatedBy": "label_studio_sdk.types.base_task_updated_by",
     "BaseUser": "label_studio_sdk.types.base_user",
+    "ChildFilter": "label_studio_sdk.types.child_filter",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
     "ConvertedFormat": "label_studio_sdk.types.converted_format",
@@ -246,6 +248,7 @@ __all__ = [
     "BaseTask",
     "BaseTaskUpdatedBy",
     "BaseUser",
+    "ChildFilter",
     "Comment",
     "CommentCreatedBy",
     "ConvertedFormat",

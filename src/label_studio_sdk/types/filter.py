@@ -2,6 +2,7 @@
 from typing import Any, Optional
 
 from label_studio_sdk.core.models import ApiModel
+from label_studio_sdk.types.child_filter import ChildFilter
 
 
 class Filter(ApiModel):
@@ -9,6 +10,7 @@ class Filter(ApiModel):
 
     id: Optional[int] = None
     """Numeric ID of the condition."""
+    child_filter: Optional[ChildFilter] = None
     index: Optional[int] = None
     """Position of the condition in its set."""
     column: Optional[str] = None
