@@ -1,0 +1,1 @@
+"""Hand-written extensions kept at the import paths earlier SDK releases used."""
