@@ -385,6 +385,13 @@ ROOT_EXPORTS = [
         "ConflictError", "UnprocessableEntityError", "TooManyRequestsError", "InternalServerError",
         "ApiConnectionError", "ApiTimeoutError", "ResponseValidationError",
     )
+] + [
+    # Errors of the hand-written overlays (projects/client_ext.py, projects/exports/client_ext.py).
+    (f"{PACKAGE}.projects.exports.errors", name)
+    for name in ("ExportError", "ExportFailedError", "ExportTimeoutError")
+] + [
+    (f"{PACKAGE}.projects.import_errors", name)
+    for name in ("ChunkedImportError", "ImportJobFailedError", "ImportJobTimeoutError")
 ]  # fmt: skip
 
 

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from label_studio_sdk.core.files import AsyncByteStream, ByteStream, File
     from label_studio_sdk.core.options import OMIT, RequestOptions
     from label_studio_sdk.core.pagination import AsyncPager, Page, SyncPager
+    from label_studio_sdk.projects.exports.errors import ExportError, ExportFailedError, ExportTimeoutError
+    from label_studio_sdk.projects.import_errors import (
+        ChunkedImportError,
+        ImportJobFailedError,
+        ImportJobTimeoutError,
+    )
     from label_studio_sdk.types.access_token_response import AccessTokenResponse
     from label_studio_sdk.types.annotation import Annotation
     from label_studio_sdk.types.annotation_filter_options import AnnotationFilterOptions
@@ -169,6 +175,7 @@ _EXPORTS = {
     "BaseUser": "label_studio_sdk.types.base_user",
     "ByteStream": "label_studio_sdk.core.files",
     "ChildFilter": "label_studio_sdk.types.child_filter",
+    "ChunkedImportError": "label_studio_sdk.projects.import_errors",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
     "ConflictError": "label_studio_sdk.core.errors",
@@ -179,10 +186,13 @@ _EXPORTS = {
     "DataManagerTaskSerializerDraftsItem": "label_studio_sdk.types.data_manager_task_serializer_drafts_item",
     "DataManagerTaskSerializerPredictionsItem": "label_studio_sdk.types.data_manager_task_serializer_predictions_item",
     "Export": "label_studio_sdk.types.export",
+    "ExportError": "label_studio_sdk.projects.exports.errors",
+    "ExportFailedError": "label_studio_sdk.projects.exports.errors",
     "ExportFormat": "label_studio_sdk.types.export_format",
     "ExportSnapshot": "label_studio_sdk.types.export_snapshot",
     "ExportSnapshotStatus": "label_studio_sdk.types.export_snapshot_status",
     "ExportStatus": "label_studio_sdk.types.export_status",
+    "ExportTimeoutError": "label_studio_sdk.projects.exports.errors",
     "File": "label_studio_sdk.core.files",
     "FileUpload": "label_studio_sdk.types.file_upload",
     "Filter": "label_studio_sdk.types.filter",
@@ -192,6 +202,8 @@ _EXPORTS = {
     "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
     "GcsImportStorage": "label_studio_sdk.types.gcs_import_storage",
     "GcsImportStorageStatus": "label_studio_sdk.types.gcs_import_storage_status",
+    "ImportJobFailedError": "label_studio_sdk.projects.import_errors",
+    "ImportJobTimeoutError": "label_studio_sdk.projects.import_errors",
     "InferenceRun": "label_studio_sdk.types.inference_run",
     "InferenceRunCostEstimate": "label_studio_sdk.types.inference_run_cost_estimate",
     "InferenceRunCreatedBy": "label_studio_sdk.types.inference_run_created_by",
@@ -299,6 +311,7 @@ __all__ = [
     "BaseUser",
     "ByteStream",
     "ChildFilter",
+    "ChunkedImportError",
     "Comment",
     "CommentCreatedBy",
     "ConflictError",
@@ -309,10 +322,13 @@ __all__ = [
     "DataManagerTaskSerializerDraftsItem",
     "DataManagerTaskSerializerPredictionsItem",
     "Export",
+    "ExportError",
+    "ExportFailedError",
     "ExportFormat",
     "ExportSnapshot",
     "ExportSnapshotStatus",
     "ExportStatus",
+    "ExportTimeoutError",
     "File",
     "FileUpload",
     "Filter",
@@ -322,6 +338,8 @@ __all__ = [
     "GcsExportStorageStatus",
     "GcsImportStorage",
     "GcsImportStorageStatus",
+    "ImportJobFailedError",
+    "ImportJobTimeoutError",
     "InferenceRun",
     "InferenceRunCostEstimate",
     "InferenceRunCreatedBy",

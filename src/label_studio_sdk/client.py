@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from label_studio_sdk.ml.client import AsyncMlClient, MlClient
     from label_studio_sdk.model_providers.client import AsyncModelProvidersClient, ModelProvidersClient
     from label_studio_sdk.predictions.client import AsyncPredictionsClient, PredictionsClient
-    from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
+    from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt, ProjectsClientExt
     from label_studio_sdk.prompts.client import AsyncPromptsClient, PromptsClient
-    from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
+    from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt
     from label_studio_sdk.tokens.client import AsyncTokensClient, TokensClient
     from label_studio_sdk.users.client import AsyncUsersClient, UsersClient
     from label_studio_sdk.versions.client import AsyncVersionsClient, VersionsClient
@@ -93,18 +93,18 @@ class LabelStudio:
         self.close()
 
     @cached_property
-    def projects(self) -> ProjectsClient:
+    def projects(self) -> ProjectsClientExt:
         """Labeling projects, their settings and label configs, and task import."""
-        from label_studio_sdk.projects.client import ProjectsClient
+        from label_studio_sdk.projects.client_ext import ProjectsClientExt
 
-        return ProjectsClient(self._client)
+        return ProjectsClientExt(self._client)
 
     @cached_property
-    def tasks(self) -> TasksClient:
+    def tasks(self) -> TasksClientExt:
         """Tasks, the items to label, with their data, annotations and predictions."""
-        from label_studio_sdk.tasks.client import TasksClient
+        from label_studio_sdk.tasks.client_ext import TasksClientExt
 
-        return TasksClient(self._client)
+        return TasksClientExt(self._client)
 
     @cached_property
     def annotations(self) -> AnnotationsClient:
@@ -286,18 +286,18 @@ class AsyncLabelStudio:
         await self.close()
 
     @cached_property
-    def projects(self) -> AsyncProjectsClient:
+    def projects(self) -> AsyncProjectsClientExt:
         """Labeling projects, their settings and label configs, and task import."""
-        from label_studio_sdk.projects.client import AsyncProjectsClient
+        from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt
 
-        return AsyncProjectsClient(self._client)
+        return AsyncProjectsClientExt(self._client)
 
     @cached_property
-    def tasks(self) -> AsyncTasksClient:
+    def tasks(self) -> AsyncTasksClientExt:
         """Tasks, the items to label, with their data, annotations and predictions."""
-        from label_studio_sdk.tasks.client import AsyncTasksClient
+        from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt
 
-        return AsyncTasksClient(self._client)
+        return AsyncTasksClientExt(self._client)
 
     @cached_property
     def annotations(self) -> AsyncAnnotationsClient:

@@ -34,7 +34,7 @@ def route(respx_mock: respx.MockRouter, method: str, *effects: object) -> respx.
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("status", [408, 429, 502, 503, 504])
+@pytest.mark.parametrize("status", [408, 429, 503])
 async def test_transient_status_is_retried_for_any_method(
     api: Api, respx_mock: respx.MockRouter, sleeps: List[float], method: str, status: int
 ) -> None:
@@ -51,25 +51,28 @@ async def test_transient_status_is_retried_for_any_method(
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-async def test_500_is_retried_for_idempotent_methods(
-    api: Api, respx_mock: respx.MockRouter, method: str
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_server_and_gateway_errors_are_retried_for_idempotent_methods(
+    api: Api, respx_mock: respx.MockRouter, method: str, status: int
 ) -> None:
-    mocked = route(respx_mock, method, httpx.Response(500), httpx.Response(500), OK)
+    mocked = route(respx_mock, method, httpx.Response(status), httpx.Response(status), OK)
 
     assert await api.request(method, PATH, cast_to=dict) == {"ok": True}
     assert mocked.call_count == 3
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
-async def test_500_is_never_replayed_for_post_or_patch(
-    api: Api, respx_mock: respx.MockRouter, sleeps: List[float], method: str
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_server_and_gateway_errors_are_never_replayed_for_post_or_patch(
+    api: Api, respx_mock: respx.MockRouter, sleeps: List[float], method: str, status: int
 ) -> None:
-    mocked = route(respx_mock, method, httpx.Response(500, json={"detail": "boom"}), OK)
+    """A 502/504 comes from a proxy that may have passed the request on: replaying could import twice."""
+    mocked = route(respx_mock, method, httpx.Response(status, json={"detail": "boom"}), OK)
 
     with pytest.raises(InternalServerError) as info:
         await api.request(method, PATH, json={"title": "x"})
 
-    assert info.value.status_code == 500
+    assert info.value.status_code == status
     assert mocked.call_count == 1
     assert sleeps == []
 

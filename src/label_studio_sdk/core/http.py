@@ -2,10 +2,12 @@
 
 Retry policy (``max_retries`` extra attempts, default 2):
 
-* any method: connection not established (the request never left), 408, 429, 502, 503, 504;
-* idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): 500, read/write timeouts and
-  connections dropped after the request was sent. A POST or PATCH that may have reached the
-  server is never replayed, so nothing is created twice.
+* any method: connection not established (the request never left), 408, 429 and 503 (the
+  server turned the request away before working on it);
+* idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): 500, 502, 504, read/write timeouts
+  and connections dropped after the request was sent. A POST or PATCH that may have reached the
+  server is never replayed, so nothing is created twice: a 502 or 504 comes from a proxy that
+  may have handed the request on, and Label Studio may still be importing it.
 
 Delays grow from 0.5 s, doubling to at most 8 s, each shortened by up to 25 % at random; a
 ``Retry-After`` header (seconds or an HTTP date, capped at 60 s) takes precedence. A 401 with a
@@ -53,8 +55,8 @@ MAX_RETRY_AFTER = 60.0
 GC_PAUSE_BYTES = 32 * 1024
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-RETRY_ANY_METHOD_STATUSES = frozenset({408, 429, 502, 503, 504})
-RETRY_IDEMPOTENT_STATUSES = frozenset({500})
+RETRY_ANY_METHOD_STATUSES = frozenset({408, 429, 503})
+RETRY_IDEMPOTENT_STATUSES = frozenset({500, 502, 504})
 # The request never reached the server: safe to send again whatever the method.
 NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: only idempotent methods are sent again.

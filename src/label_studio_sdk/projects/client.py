@@ -17,7 +17,7 @@ from label_studio_sdk.types.project import Project
 from label_studio_sdk.types.project_label_config import ProjectLabelConfig
 
 if TYPE_CHECKING:
-    from label_studio_sdk.projects.exports.client import AsyncExportsClient, ExportsClient
+    from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
     from label_studio_sdk.projects.pauses.client import AsyncPausesClient, PausesClient
 
 
@@ -28,11 +28,11 @@ class ProjectsClient:
         self._client = client
 
     @cached_property
-    def exports(self) -> ExportsClient:
+    def exports(self) -> ExportsClientExt:
         """Export snapshots of a project, their format conversions, and file downloads of exported data."""
-        from label_studio_sdk.projects.exports.client import ExportsClient
+        from label_studio_sdk.projects.exports.client_ext import ExportsClientExt
 
-        return ExportsClient(self._client)
+        return ExportsClientExt(self._client)
 
     @cached_property
     def pauses(self) -> PausesClient:
@@ -325,11 +325,11 @@ class AsyncProjectsClient:
         self._client = client
 
     @cached_property
-    def exports(self) -> AsyncExportsClient:
+    def exports(self) -> AsyncExportsClientExt:
         """Export snapshots of a project, their format conversions, and file downloads of exported data."""
-        from label_studio_sdk.projects.exports.client import AsyncExportsClient
+        from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt
 
-        return AsyncExportsClient(self._client)
+        return AsyncExportsClientExt(self._client)
 
     @cached_property
     def pauses(self) -> AsyncPausesClient:

@@ -6,19 +6,24 @@ from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
     from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
+    from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt
     from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
     from label_studio_sdk.tasks.types.tasks_list_response import TasksListResponse
 
 _EXPORTS = {
     "AsyncTasksClient": "label_studio_sdk.tasks.client",
+    "AsyncTasksClientExt": "label_studio_sdk.tasks.client_ext",
     "TasksClient": "label_studio_sdk.tasks.client",
+    "TasksClientExt": "label_studio_sdk.tasks.client_ext",
     "TasksListRequestFields": "label_studio_sdk.tasks.types.tasks_list_request_fields",
     "TasksListResponse": "label_studio_sdk.tasks.types.tasks_list_response",
 }
 
 __all__ = [
     "AsyncTasksClient",
+    "AsyncTasksClientExt",
     "TasksClient",
+    "TasksClientExt",
     "TasksListRequestFields",
     "TasksListResponse",
 ]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
     from label_studio_sdk.projects.exports.client import AsyncExportsClient, ExportsClient
+    from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
     from label_studio_sdk.projects.exports.types.exports_convert_response import ExportsConvertResponse
     from label_studio_sdk.projects.exports.types.exports_list_formats_response_item import (
         ExportsListFormatsResponseItem,
@@ -13,14 +14,18 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AsyncExportsClient": "label_studio_sdk.projects.exports.client",
+    "AsyncExportsClientExt": "label_studio_sdk.projects.exports.client_ext",
     "ExportsClient": "label_studio_sdk.projects.exports.client",
+    "ExportsClientExt": "label_studio_sdk.projects.exports.client_ext",
     "ExportsConvertResponse": "label_studio_sdk.projects.exports.types.exports_convert_response",
     "ExportsListFormatsResponseItem": "label_studio_sdk.projects.exports.types.exports_list_formats_response_item",
 }
 
 __all__ = [
     "AsyncExportsClient",
+    "AsyncExportsClientExt",
     "ExportsClient",
+    "ExportsClientExt",
     "ExportsConvertResponse",
     "ExportsListFormatsResponseItem",
 ]

@@ -1,0 +1,530 @@
+"""Hand-written overlay of the projects client: ``import_tasks`` for lists of any size.
+
+A list of tasks is sent in chunks, one request per chunk, one chunk after the other: at most
+``chunk_size`` tasks and at most ``max_chunk_bytes`` of JSON each (a task bigger than that goes alone).
+A list that fits in one chunk is sent exactly as the generated method sends it. The result sums the
+chunks' counts and joins their task IDs in order. When a chunk fails, ``ChunkedImportError`` says how
+many tasks were imported and from which index to resume; no chunk is ever sent twice (the SDK's retry
+policy already never replays a POST that may have reached the server).
+
+Servers that import in the background (non-Community editions) answer each request with an import
+job ID; ``wait=True`` polls ``tasks.create_many_status`` until each chunk's job ends, before the next
+chunk goes. The open-source server imports synchronously and returns no job ID: nothing to wait for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from label_studio_sdk.core.errors import ApiConnectionError, ApiError, LabelStudioError
+from label_studio_sdk.core.files import File
+from label_studio_sdk.core.http import NOT_SENT_ERRORS
+from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.serialization import dump_json
+from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
+from label_studio_sdk.projects.import_errors import (
+    ChunkedImportError,
+    ImportJobFailedError,
+    ImportJobTimeoutError,
+)
+from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
+from label_studio_sdk.types.project_import import ProjectImport
+
+DEFAULT_CHUNK_SIZE = 1000
+"""Tasks per request when a list is split."""
+DEFAULT_MAX_CHUNK_BYTES = 50 * 1024 * 1024
+"""Bytes of JSON per request: well under the 200 MB a Label Studio server accepts in one request."""
+DEFAULT_WAIT_TIMEOUT = 3600.0
+"""Seconds to wait for one import job when ``wait=True``."""
+FIRST_POLL_INTERVAL = 0.5
+POLL_GROWTH = 1.5
+MAX_POLL_INTERVAL = 5.0
+
+_SUMMED_COUNTS = ("task_count", "annotation_count", "prediction_count", "predictions_count")
+_JOINED_LISTS = ("file_upload_ids", "task_ids")
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def _async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """What ``on_progress`` receives after each chunk of a task list has been imported."""
+
+    chunk_index: int
+    """0-based index of the chunk just imported."""
+    chunks_total: int
+    """Number of chunks the list was split into."""
+    tasks_done: int
+    """Tasks of the list imported so far, this chunk included (resume from this index)."""
+    tasks_total: int
+    """Tasks in the whole list."""
+    response: ProjectsImportTasksResponse
+    """The server's answer for this chunk (the finished job's figures when waiting)."""
+
+
+ProgressCallback = Callable[[ImportProgress], object]
+"""A function called with an ``ImportProgress`` after each chunk (its return value is ignored)."""
+
+
+# -- planning and summing (shared by the sync and async clients) ------------------------------------
+
+
+def _check_settings(chunk_size: int, max_chunk_bytes: int, wait_timeout: Optional[float]) -> None:
+    for name, value in (("chunk_size", chunk_size), ("max_chunk_bytes", max_chunk_bytes)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be 1 or more, got {value}")
+    if wait_timeout is not None and (
+        isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)) or wait_timeout <= 0
+    ):
+        raise ValueError(f"wait_timeout must be a positive number of seconds or None, got {wait_timeout!r}")
+
+
+def _task_list(request: object) -> Sequence[Dict[str, Any]]:
+    """``request`` itself, once known to be a sequence (its items are checked by _plan_chunks)."""
+    if isinstance(request, (str, bytes, bytearray, dict)) or not isinstance(request, Sequence):
+        raise TypeError(f"request must be a list of task dicts, got {type(request).__name__}")
+    return request
+
+
+def _plan_chunks(
+    request: Sequence[Dict[str, Any]], chunk_size: int, max_chunk_bytes: int
+) -> List[Tuple[int, int]]:
+    """``(start, end)`` of each chunk of ``request``; checks every task before anything is sent.
+
+    A chunk holds at most ``chunk_size`` tasks and at most ``max_chunk_bytes`` of compact JSON
+    (brackets and commas counted), unless one task alone is bigger. An empty list is one empty chunk.
+    """
+    bounds: List[Tuple[int, int]] = []
+    start = count = 0
+    used = 2  # the enclosing brackets
+    for index, task in enumerate(request):
+        if not isinstance(task, dict):
+            raise TypeError(f"request[{index}] must be a task dict, got {type(task).__name__}")
+        try:
+            size = len(dump_json(task))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"request[{index}] cannot be sent as JSON: {exc}") from None
+        if count and (count >= chunk_size or used + 1 + size > max_chunk_bytes):
+            bounds.append((start, index))
+            start, count, used = index, 0, 2
+        used += size + (1 if count else 0)
+        count += 1
+    bounds.append((start, len(request)))
+    return bounds
+
+
+def _ordered_union(lists: Sequence[Sequence[Any]]) -> List[Any]:
+    seen: Dict[Any, None] = {}
+    for values in lists:
+        for value in values:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def _merge_formats(values: List[Union[List[str], Dict[str, int]]]) -> Union[List[str], Dict[str, int]]:
+    """Formats of several chunks: extension counts added up, or names listed once each."""
+    dicts = [value for value in values if isinstance(value, dict)]
+    if len(dicts) == len(values):
+        counts: Dict[str, int] = {}
+        for value in dicts:
+            for name, number in value.items():
+                counts[name] = counts.get(name, 0) + number
+        return counts
+    return _ordered_union([list(value) for value in values])
+
+
+def _sum_results(results: Sequence[ProjectsImportTasksResponse]) -> ProjectsImportTasksResponse:
+    """One summary of several chunks: counts and durations added, ID lists joined in chunk order.
+
+    Job IDs of servers that import in the background are listed, in chunk order, under the extra
+    field ``import_ids``. Fields no chunk reported stay unset.
+    """
+    fields: Dict[str, Any] = {}
+    for name in _SUMMED_COUNTS:
+        counts = [getattr(result, name) for result in results if getattr(result, name) is not None]
+        if counts:
+            fields[name] = sum(counts)
+    durations = [result.duration for result in results if result.duration is not None]
+    if durations:
+        fields["duration"] = sum(durations)
+    for name in _JOINED_LISTS:
+        lists = [getattr(result, name) for result in results]
+        if results and all(value is not None for value in lists):
+            fields[name] = [item for value in lists for item in value]
+    columns = [result.data_columns for result in results if result.data_columns is not None]
+    if columns:
+        fields["data_columns"] = _ordered_union(columns)
+    formats = [result.found_formats for result in results if result.found_formats is not None]
+    if formats:
+        fields["found_formats"] = _merge_formats(formats)
+    flags = [result.could_be_tasks_list for result in results if result.could_be_tasks_list is not None]
+    if flags:
+        fields["could_be_tasks_list"] = any(flags)
+    import_ids = [result.import_ for result in results if result.import_ is not None]
+    if import_ids:
+        fields["import_ids"] = import_ids
+    return ProjectsImportTasksResponse.model_validate(fields)
+
+
+def _may_have_landed(error: BaseException, accepted: bool) -> bool:
+    """Whether a chunk that failed with ``error`` could still have been saved by the server."""
+    if isinstance(error, ImportJobFailedError):
+        return False
+    if accepted:  # the server took the chunk; its job timed out or could not be looked up
+        return True
+    if isinstance(error, ApiError):
+        return (error.status_code or 0) >= 500
+    if isinstance(error, ApiConnectionError):
+        return not isinstance(error.__cause__, NOT_SENT_ERRORS)
+    return True  # a 2xx whose body could not be read
+
+
+def _chunk_failure(
+    project_id: int,
+    bounds: Sequence[Tuple[int, int]],
+    index: int,
+    results: Sequence[ProjectsImportTasksResponse],
+    error: LabelStudioError,
+    accepted: bool,
+) -> ChunkedImportError:
+    start, end = bounds[index]
+    text = str(error).strip()
+    return ChunkedImportError(
+        project_id=project_id,
+        chunk_index=index,
+        chunks_total=len(bounds),
+        first_failed_task_index=start,
+        chunk_task_count=end - start,
+        tasks_total=bounds[-1][1],
+        partial=_sum_results(results),
+        may_have_landed=_may_have_landed(error, accepted),
+        reason=f"{type(error).__name__}: {text}" if text else type(error).__name__,
+    )
+
+
+def _progress(
+    bounds: Sequence[Tuple[int, int]], index: int, response: ProjectsImportTasksResponse
+) -> ImportProgress:
+    return ImportProgress(
+        chunk_index=index,
+        chunks_total=len(bounds),
+        tasks_done=bounds[index][1],
+        tasks_total=bounds[-1][1],
+        response=response,
+    )
+
+
+def _poll_options(options: Optional[RequestOptions]) -> Optional[RequestOptions]:
+    """The caller's timeout, retries and headers, without query or body extras meant for the import."""
+    if not options:
+        return None
+    kept = RequestOptions()
+    if "timeout" in options:
+        kept["timeout"] = options["timeout"]
+    if "max_retries" in options:
+        kept["max_retries"] = options["max_retries"]
+    if "additional_headers" in options:
+        kept["additional_headers"] = options["additional_headers"]
+    return kept or None
+
+
+def _int_list(value: Any) -> Optional[List[int]]:
+    if isinstance(value, list) and all(isinstance(item, int) for item in value):
+        return list(value)
+    return None
+
+
+def _from_job(job: ProjectImport) -> ProjectsImportTasksResponse:
+    """The figures of a finished import job, shaped like a synchronous import's answer."""
+    fields: Dict[str, Any] = {
+        "import": job.id,
+        "task_count": job.task_count,
+        "annotation_count": job.annotation_count,
+        "prediction_count": job.prediction_count,
+        "duration": job.duration,
+        "file_upload_ids": _int_list(job.file_upload_ids),
+        "could_be_tasks_list": job.could_be_tasks_list,
+        "found_formats": job.found_formats if isinstance(job.found_formats, (list, dict)) else None,
+        "data_columns": job.data_columns if isinstance(job.data_columns, list) else None,
+    }
+    if job.return_task_ids or job.task_ids:
+        fields["task_ids"] = _int_list(job.task_ids)
+    return ProjectsImportTasksResponse.model_validate({k: v for k, v in fields.items() if v is not None})
+
+
+class _JobWatch:
+    """The state of waiting for one import job: when it started, how long to sleep next."""
+
+    def __init__(self, project_id: int, import_id: int, timeout: Optional[float]) -> None:
+        self.project_id = project_id
+        self.import_id = import_id
+        self.timeout = timeout
+        self.started = _now()
+        self.interval = FIRST_POLL_INTERVAL
+
+    def check(self, job: ProjectImport) -> Optional[ProjectsImportTasksResponse]:
+        """The job's figures once completed; None while it runs; raises when it failed or time is up."""
+        if job.status == "completed":
+            return _from_job(job)
+        if job.status == "failed":
+            raise ImportJobFailedError(project_id=self.project_id, import_id=self.import_id, job=job)
+        waited = _now() - self.started
+        if self.timeout is not None and waited >= self.timeout:
+            raise ImportJobTimeoutError(
+                project_id=self.project_id, import_id=self.import_id, job=job, waited=waited
+            )
+        return None
+
+    def next_delay(self) -> float:
+        """Seconds to sleep before the next look: growing, capped, never past the timeout."""
+        delay = self.interval
+        self.interval = min(self.interval * POLL_GROWTH, MAX_POLL_INTERVAL)
+        if self.timeout is not None:
+            delay = min(delay, max(self.timeout - (_now() - self.started), 0.0))
+        return delay
+
+
+class ProjectsClientExt(ProjectsClient):
+    """Projects, with ``import_tasks`` taking task lists of any size."""
+
+    def import_tasks(
+        self,
+        id: int,
+        *,
+        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
+        commit_to_project: Optional[bool] = OMIT,
+        return_task_ids: Optional[bool] = OMIT,
+        preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
+        files: Optional[Sequence[File]] = OMIT,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+        wait: bool = False,
+        wait_timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Optional[ProgressCallback] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportTasksResponse:
+        """Add tasks to a project: a list of any size goes in chunks, one request per chunk.
+
+        A list that fits in one chunk (and ``files=``) is sent as one request, exactly as the plain API
+        call, and its errors come back unchanged. A longer list is split; the chunks go one after the
+        other and the result adds up their counts and joins their ``task_ids`` / ``file_upload_ids`` in
+        order (job IDs of background imports, if any, under the extra field ``import_ids``). When a
+        chunk fails, ``ChunkedImportError`` (the cause chained) tells how many tasks were imported and
+        that ``request[error.first_failed_task_index:]`` is what is left; no chunk is sent twice.
+
+        Args:
+            id: Numeric ID of the project that receives the tasks.
+            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
+            commit_to_project: When true, the imported tasks are saved into the project right away.
+            return_task_ids: When true, the response lists the IDs of the created tasks.
+            preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
+            files: Files of tasks to upload instead of `request`; each is parsed by its format (JSON, CSV, TSV, TXT).
+            chunk_size: Most tasks sent in one request.
+            max_chunk_bytes: Most bytes of JSON sent in one request; a bigger single task goes alone.
+            wait: Wait for the server's background import job of each request (non-Community editions)
+                before going on; the open-source server imports at once and has no job to wait for.
+            wait_timeout: Seconds to wait for one import job (None: no limit); then ImportJobTimeoutError.
+            on_progress: Called with an ``ImportProgress`` after each chunk of a task list is imported.
+            request_options: Per-call timeout, retries, extra headers, query or body fields (for every chunk).
+
+        Returns:
+            The server's answer for one request; for several chunks, their sum.
+
+        Raises:
+            TypeError, ValueError: bad tasks or settings, before anything is sent.
+            ChunkedImportError: a chunk of a split list failed (cause chained).
+            ImportJobFailedError, ImportJobTimeoutError: waiting for a single request's job.
+        """
+        _check_settings(chunk_size, max_chunk_bytes, wait_timeout)
+        if request is OMIT or files is not OMIT:
+            answer = super().import_tasks(
+                id,
+                request=request,
+                commit_to_project=commit_to_project,
+                return_task_ids=return_task_ids,
+                preannotated_from_fields=preannotated_from_fields,
+                files=files,
+                request_options=request_options,
+            )
+            return self._finish(id, answer, wait, wait_timeout, request_options)
+
+        tasks = _task_list(request)
+        bounds = _plan_chunks(tasks, chunk_size, max_chunk_bytes)
+        single = len(bounds) == 1
+        results: List[ProjectsImportTasksResponse] = []
+        for index, (start, end) in enumerate(bounds):
+            accepted = False
+            try:
+                answer = super().import_tasks(
+                    id,
+                    request=tasks if single else tasks[start:end],
+                    commit_to_project=commit_to_project,
+                    return_task_ids=return_task_ids,
+                    preannotated_from_fields=preannotated_from_fields,
+                    request_options=request_options,
+                )
+                accepted = True
+                answer = self._finish(id, answer, wait, wait_timeout, request_options)
+            except LabelStudioError as exc:
+                if single:
+                    raise
+                raise _chunk_failure(id, bounds, index, results, exc, accepted) from exc
+            results.append(answer)
+            if on_progress is not None:
+                on_progress(_progress(bounds, index, answer))
+        return results[0] if len(results) == 1 else _sum_results(results)
+
+    def _finish(
+        self,
+        project_id: int,
+        answer: ProjectsImportTasksResponse,
+        wait: bool,
+        wait_timeout: Optional[float],
+        request_options: Optional[RequestOptions],
+    ) -> ProjectsImportTasksResponse:
+        """The answer itself, or the figures of its import job once it ends when waiting for it."""
+        if not wait or answer.import_ is None:
+            return answer
+        from label_studio_sdk.tasks.client import TasksClient
+
+        tasks = TasksClient(self._client)
+        watch = _JobWatch(project_id, answer.import_, wait_timeout)
+        options = _poll_options(request_options)
+        while True:
+            job = tasks.create_many_status(project_id, str(answer.import_), request_options=options)
+            done = watch.check(job)
+            if done is not None:
+                return done
+            _sleep(watch.next_delay())
+
+
+class AsyncProjectsClientExt(AsyncProjectsClient):
+    """Projects, with ``import_tasks`` taking task lists of any size (async)."""
+
+    async def import_tasks(
+        self,
+        id: int,
+        *,
+        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
+        commit_to_project: Optional[bool] = OMIT,
+        return_task_ids: Optional[bool] = OMIT,
+        preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
+        files: Optional[Sequence[File]] = OMIT,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+        wait: bool = False,
+        wait_timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
+        on_progress: Optional[ProgressCallback] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportTasksResponse:
+        """Add tasks to a project: a list of any size goes in chunks, one request per chunk.
+
+        A list that fits in one chunk (and ``files=``) is sent as one request, exactly as the plain API
+        call, and its errors come back unchanged. A longer list is split; the chunks go one after the
+        other and the result adds up their counts and joins their ``task_ids`` / ``file_upload_ids`` in
+        order (job IDs of background imports, if any, under the extra field ``import_ids``). When a
+        chunk fails, ``ChunkedImportError`` (the cause chained) tells how many tasks were imported and
+        that ``request[error.first_failed_task_index:]`` is what is left; no chunk is sent twice.
+
+        Args:
+            id: Numeric ID of the project that receives the tasks.
+            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
+            commit_to_project: When true, the imported tasks are saved into the project right away.
+            return_task_ids: When true, the response lists the IDs of the created tasks.
+            preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
+            files: Files of tasks to upload instead of `request`; each is parsed by its format (JSON, CSV, TSV, TXT).
+            chunk_size: Most tasks sent in one request.
+            max_chunk_bytes: Most bytes of JSON sent in one request; a bigger single task goes alone.
+            wait: Wait for the server's background import job of each request (non-Community editions)
+                before going on; the open-source server imports at once and has no job to wait for.
+            wait_timeout: Seconds to wait for one import job (None: no limit); then ImportJobTimeoutError.
+            on_progress: Called with an ``ImportProgress`` after each chunk of a task list is imported.
+            request_options: Per-call timeout, retries, extra headers, query or body fields (for every chunk).
+
+        Returns:
+            The server's answer for one request; for several chunks, their sum.
+
+        Raises:
+            TypeError, ValueError: bad tasks or settings, before anything is sent.
+            ChunkedImportError: a chunk of a split list failed (cause chained).
+            ImportJobFailedError, ImportJobTimeoutError: waiting for a single request's job.
+        """
+        _check_settings(chunk_size, max_chunk_bytes, wait_timeout)
+        if request is OMIT or files is not OMIT:
+            answer = await super().import_tasks(
+                id,
+                request=request,
+                commit_to_project=commit_to_project,
+                return_task_ids=return_task_ids,
+                preannotated_from_fields=preannotated_from_fields,
+                files=files,
+                request_options=request_options,
+            )
+            return await self._finish(id, answer, wait, wait_timeout, request_options)
+
+        tasks = _task_list(request)
+        bounds = _plan_chunks(tasks, chunk_size, max_chunk_bytes)
+        single = len(bounds) == 1
+        results: List[ProjectsImportTasksResponse] = []
+        for index, (start, end) in enumerate(bounds):
+            accepted = False
+            try:
+                answer = await super().import_tasks(
+                    id,
+                    request=tasks if single else tasks[start:end],
+                    commit_to_project=commit_to_project,
+                    return_task_ids=return_task_ids,
+                    preannotated_from_fields=preannotated_from_fields,
+                    request_options=request_options,
+                )
+                accepted = True
+                answer = await self._finish(id, answer, wait, wait_timeout, request_options)
+            except LabelStudioError as exc:
+                if single:
+                    raise
+                raise _chunk_failure(id, bounds, index, results, exc, accepted) from exc
+            results.append(answer)
+            if on_progress is not None:
+                on_progress(_progress(bounds, index, answer))
+        return results[0] if len(results) == 1 else _sum_results(results)
+
+    async def _finish(
+        self,
+        project_id: int,
+        answer: ProjectsImportTasksResponse,
+        wait: bool,
+        wait_timeout: Optional[float],
+        request_options: Optional[RequestOptions],
+    ) -> ProjectsImportTasksResponse:
+        """The answer itself, or the figures of its import job once it ends when waiting for it."""
+        if not wait or answer.import_ is None:
+            return answer
+        from label_studio_sdk.tasks.client import AsyncTasksClient
+
+        tasks = AsyncTasksClient(self._client)
+        watch = _JobWatch(project_id, answer.import_, wait_timeout)
+        options = _poll_options(request_options)
+        while True:
+            job = await tasks.create_many_status(project_id, str(answer.import_), request_options=options)
+            done = watch.check(job)
+            if done is not None:
+                return done
+            await _async_sleep(watch.next_delay())
+
+
+__all__ = ["AsyncProjectsClientExt", "ImportProgress", "ProjectsClientExt"]

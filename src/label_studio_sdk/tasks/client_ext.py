@@ -1,0 +1,180 @@
+"""tasks.list with Data Manager filters: ``filters=`` and ``ordering=`` are encoded into ``query``.
+
+The server reads ``query`` as JSON text of the shape ``{"filters": {...}, "ordering": [...]}``, the
+same shape a view stores (see ``label_studio_sdk.data_manager`` for building the filters).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Union
+
+from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.pagination import AsyncPager, SyncPager
+from label_studio_sdk.core.serialization import dump_json
+from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
+
+if TYPE_CHECKING:
+    from label_studio_sdk.actions.types.actions_create_request_filters import ActionsCreateRequestFilters
+    from label_studio_sdk.data_manager import FiltersDict
+    from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
+    from label_studio_sdk.types.task import Task
+    from label_studio_sdk.views.types.views_create_request_data_filters import ViewsCreateRequestDataFilters
+    from label_studio_sdk.views.types.views_update_request_data_filters import ViewsUpdateRequestDataFilters
+
+TaskFilters = Union[
+    "FiltersDict",
+    Mapping[str, Any],
+    "ActionsCreateRequestFilters",
+    "ViewsCreateRequestDataFilters",
+    "ViewsUpdateRequestDataFilters",
+]
+"""What ``filters=`` takes: a dict from ``data_manager`` (or written by hand) or a generated filters model."""
+
+
+def _filters_object(filters: object) -> Dict[str, Any]:
+    """The filters as a plain dict, after a shape check that catches mistakes before the server does."""
+    model_dump = getattr(filters, "model_dump", None)
+    if callable(model_dump):
+        filters = model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if not isinstance(filters, Mapping):
+        raise TypeError(
+            f"filters must be a dict such as Filters.all_of(...) returns, not {type(filters).__name__}"
+        )
+    if filters.get("conjunction") not in ("and", "or"):
+        raise ValueError(f'filters need "conjunction": "and" or "or", got {filters.get("conjunction")!r}')
+    items = filters.get("items")
+    if not isinstance(items, (list, tuple)):
+        raise ValueError('filters need "items": a list of conditions')
+    return dict(filters)
+
+
+def tasks_query(filters: Optional[TaskFilters], ordering: Optional[Sequence[str]]) -> Optional[str]:
+    """The ``query`` text for ``GET /api/tasks/``, or None when there are neither filters nor ordering."""
+    body: Dict[str, Any] = {}
+    if filters is not None:
+        body["filters"] = _filters_object(filters)
+    if ordering is not None:
+        columns = [ordering] if isinstance(ordering, str) else list(ordering)
+        if not all(isinstance(column, str) for column in columns):
+            raise TypeError('ordering must be a list of column names such as ["-tasks:id"]')
+        body["ordering"] = columns
+    if not body:
+        return None
+    # Label Studio 1.23 percent-decodes the already decoded value a second time, so a literal "%" in
+    # a value would turn "%41" into "A": send it as "%25", which that second decoding turns back.
+    return dump_json(body).decode("utf-8").replace("%", "%25")
+
+
+def _pick_query(
+    query: Optional[str], filters: Optional[TaskFilters], ordering: Optional[Sequence[str]]
+) -> Optional[str]:
+    encoded = tasks_query(filters, ordering)
+    if encoded is None:
+        return query
+    if query is not OMIT and query is not None:
+        raise TypeError("pass either query= or filters=/ordering=, not both: they fill the same parameter")
+    return encoded
+
+
+class TasksClientExt(TasksClient):
+    """Tasks, plus ``filters=`` and ``ordering=`` on ``list``."""
+
+    def list(
+        self,
+        *,
+        page: Optional[int] = OMIT,
+        page_size: Optional[int] = OMIT,
+        view: Optional[int] = OMIT,
+        project: Optional[int] = OMIT,
+        resolve_uri: Optional[bool] = OMIT,
+        fields: Optional[TasksListRequestFields] = OMIT,
+        review: Optional[bool] = OMIT,
+        include: Optional[str] = OMIT,
+        query: Optional[str] = OMIT,
+        filters: Optional[TaskFilters] = None,
+        ordering: Optional[Sequence[str]] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[Task]:
+        """Page through the tasks of a project or a Data Manager view, optionally filtered and sorted.
+
+        Args:
+            page: One-based number of the page to fetch.
+            page_size: How many tasks to put on one page.
+            view: ID of a Data Manager view (tab) whose filters and ordering apply.
+            project: ID of the project whose tasks are listed; the server needs this or a view.
+            resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
+            fields: Use "all" to get annotations and predictions with each task, "task_only" to leave them out.
+            review: When true, list the tasks in reviewing mode.
+            include: Comma-separated task fields to return; other fields are left out.
+            query: The raw Data Manager query as JSON text; not together with filters or ordering.
+            filters: Conditions the tasks must meet, e.g. ``Filters.all_of(F.id.greater(5))``.
+            ordering: Columns to sort by, e.g. ``["-tasks:id"]`` (a leading "-" sorts descending).
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+        """
+        return super().list(
+            page=page,
+            page_size=page_size,
+            view=view,
+            project=project,
+            resolve_uri=resolve_uri,
+            fields=fields,
+            review=review,
+            include=include,
+            query=_pick_query(query, filters, ordering),
+            request_options=request_options,
+        )
+
+
+class AsyncTasksClientExt(AsyncTasksClient):
+    """Tasks, plus ``filters=`` and ``ordering=`` on ``list``."""
+
+    def list(
+        self,
+        *,
+        page: Optional[int] = OMIT,
+        page_size: Optional[int] = OMIT,
+        view: Optional[int] = OMIT,
+        project: Optional[int] = OMIT,
+        resolve_uri: Optional[bool] = OMIT,
+        fields: Optional[TasksListRequestFields] = OMIT,
+        review: Optional[bool] = OMIT,
+        include: Optional[str] = OMIT,
+        query: Optional[str] = OMIT,
+        filters: Optional[TaskFilters] = None,
+        ordering: Optional[Sequence[str]] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncPager[Task]:
+        """Page through the tasks of a project or a Data Manager view, optionally filtered and sorted.
+
+        Args:
+            page: One-based number of the page to fetch.
+            page_size: How many tasks to put on one page.
+            view: ID of a Data Manager view (tab) whose filters and ordering apply.
+            project: ID of the project whose tasks are listed; the server needs this or a view.
+            resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
+            fields: Use "all" to get annotations and predictions with each task, "task_only" to leave them out.
+            review: When true, list the tasks in reviewing mode.
+            include: Comma-separated task fields to return; other fields are left out.
+            query: The raw Data Manager query as JSON text; not together with filters or ordering.
+            filters: Conditions the tasks must meet, e.g. ``Filters.all_of(F.id.greater(5))``.
+            ordering: Columns to sort by, e.g. ``["-tasks:id"]`` (a leading "-" sorts descending).
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            A pager: iterate it with ``async for``, await ``to_list()``, or call ``iter_pages()``.
+        """
+        return super().list(
+            page=page,
+            page_size=page_size,
+            view=view,
+            project=project,
+            resolve_uri=resolve_uri,
+            fields=fields,
+            review=review,
+            include=include,
+            query=_pick_query(query, filters, ordering),
+            request_options=request_options,
+        )
