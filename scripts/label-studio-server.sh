@@ -17,7 +17,8 @@ LS_PORT="${LS_PORT:-8089}"
 LS_USER="admin@example.com"
 LS_PASSWORD="integration-password-1"
 LS_TOKEN="1c5a8e0f3b7d4e2a9c6f8b1d0e3a5c7f9b2d4e6a"   # a fixed legacy token (40 hex characters)
-PYTHON="${PYTHON:-python3}"
+# label-studio needs Python >= 3.10, whatever Python the SDK itself is tested on.
+LS_PYTHON="${LS_PYTHON:-python3}"
 URL="http://127.0.0.1:$LS_PORT"
 
 print_env() {
@@ -35,7 +36,7 @@ install() {
   fi
   echo "installing label-studio==$LS_VERSION into $LS_HOME/venv (a few minutes)..." >&2
   rm -rf "$LS_HOME/venv"
-  "$PYTHON" -m venv "$LS_HOME/venv"
+  "$LS_PYTHON" -m venv "$LS_HOME/venv"
   "$LS_HOME/venv/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" >&2 || true
   "$LS_HOME/venv/bin/python" -m pip install --quiet "label-studio==$LS_VERSION" 2>&1 | grep -v "is ignored" >&2 || true
   # Not `label-studio --version`: it can hang looking for a newer release online.
