@@ -392,6 +392,10 @@ ROOT_EXPORTS = [
 ] + [
     (f"{PACKAGE}.projects.import_errors", name)
     for name in ("ChunkedImportError", "ImportJobFailedError", "ImportJobTimeoutError")
+] + [
+    # The deprecated 0.x client: resolving it warns once and loads label_studio_sdk._legacy. (0.x's
+    # root `Project` is not re-created: `label_studio_sdk.Project` is the typed project model.)
+    (f"{PACKAGE}._legacy.deprecated", "Client"),
 ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk._legacy.deprecated import Client
     from label_studio_sdk.client import AsyncLabelStudio, LabelStudio
     from label_studio_sdk.core.errors import (
         ApiConnectionError,
@@ -176,6 +177,7 @@ _EXPORTS = {
     "ByteStream": "label_studio_sdk.core.files",
     "ChildFilter": "label_studio_sdk.types.child_filter",
     "ChunkedImportError": "label_studio_sdk.projects.import_errors",
+    "Client": "label_studio_sdk._legacy.deprecated",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
     "ConflictError": "label_studio_sdk.core.errors",
@@ -312,6 +314,7 @@ __all__ = [
     "ByteStream",
     "ChildFilter",
     "ChunkedImportError",
+    "Client",
     "Comment",
     "CommentCreatedBy",
     "ConflictError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Type
 
 import httpx
 
@@ -417,3 +417,12 @@ class AsyncLabelStudio:
         from label_studio_sdk.jwt_settings.client import AsyncJwtSettingsClient
 
         return AsyncJwtSettingsClient(self._client)
+
+
+def __getattr__(name: str) -> Any:
+    """``from label_studio_sdk.client import Client`` (0.x's path): the deprecated 0.x client, with a warning."""
+    if name == "Client":
+        from label_studio_sdk._legacy.deprecated import legacy_name
+
+        return legacy_name("label_studio_sdk.client.Client", stacklevel=2)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
