@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import gc
+import json
+import weakref
+from typing import Any, Callable, Dict, List, Optional
 
 import httpx
 import pytest
 import respx
 
 from label_studio_sdk import AsyncPager, NotFoundError, Page, SyncPager
+from label_studio_sdk.core.http import GC_PAUSE_BYTES
 
 from .helpers import Api
 
@@ -261,6 +265,89 @@ async def test_empty_list(api: Api, respx_mock: respx.MockRouter) -> None:
     assert route.call_count == 1
 
 
+# -- memory: a pager holds one page at a time ---------------------------------------------------
+
+
+def big_task_page(first: int, count: int, total: int) -> Dict[str, Any]:
+    """A page whose body is well over the size at which the parse pauses the collector."""
+    text = "lorem ipsum " * 40
+    tasks = [{"id": i, "data": {"text": text}} for i in range(first, first + count)]
+    return {"tasks": tasks, "total": total, "total_annotations": 0, "total_predictions": 0}
+
+
+@pytest.mark.parametrize("size", ["big", "small"])
+async def test_item_iteration_frees_each_page_as_the_next_is_parsed(
+    api: Api, respx_mock: respx.MockRouter, size: str
+) -> None:
+    per_page, total = 100, 500
+
+    def page(number: int) -> Dict[str, Any]:
+        first = (number - 1) * per_page + 1
+        if size == "big":
+            return big_task_page(first, per_page, total)
+        return task_page(list(range(first, first + per_page)), total)
+
+    pages = {number: page(number) for number in range(1, 6)}
+    assert (len(json.dumps(pages[1])) > GC_PAUSE_BYTES) == (size == "big")
+    sent: List[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(int(request.url.params["page"]))
+        return httpx.Response(200, json=pages[sent[-1]])
+
+    respx_mock.get("/api/tasks/").mock(side_effect=handler)
+    # task id -> (pages requested so far, collector enabled) at the moment the task was freed
+    freed: Dict[int, Any] = {}
+    refs: List[Any] = []
+    seen: List[int] = []
+
+    def watch(task: Any) -> None:
+        task_id = task.id
+        refs.append(weakref.ref(task, lambda _: freed.setdefault(task_id, (len(sent), gc.isenabled()))))
+
+    pager = api.client.tasks.list(project=1, page_size=per_page)
+    if api.is_async:
+        async for task in pager:
+            watch(task)
+            seen.append(task.id)
+    else:
+        for task in pager:
+            watch(task)
+            seen.append(task.id)
+    assert seen == list(range(1, total + 1))
+    del task, pager
+    assert gc.isenabled()
+
+    # The first page stays with the pager (pager.items). From page 2 on, every task but the last
+    # one of its page (still the loop variable) is gone before the next page is used: freed
+    # right after that page was requested, and, for a big page, while the collector was paused.
+    for number in range(2, 5):
+        page_ids = range((number - 1) * per_page + 1, number * per_page)
+        assert {freed.get(i) for i in page_ids} == {(number + 1, size == "small")}, number
+
+
+def test_fetch_release_drops_the_finished_page() -> None:
+    """A pager built on a fetch function hands it a callable that lets go of the previous page."""
+
+    class Body:
+        pass
+
+    alive: Dict[int, Any] = {}
+
+    def fetch(number: int, release: Callable[[], None]) -> Page[int]:
+        if number > 1:
+            alive_before = {n for n, ref in alive.items() if ref() is not None}
+            release()
+            alive_after = {n for n, ref in alive.items() if ref() is not None}
+            # page 1 is kept by the pager for .items; the page just finished is let go
+            assert alive_before - alive_after == ({number - 1} if number > 2 else set())
+        body = Body()
+        alive[number] = weakref.ref(body)
+        return Page([number * 10, number * 10 + 1], number, 8, None, body)
+
+    assert list(SyncPager(fetch)) == [10, 11, 20, 21, 30, 31, 40, 41]
+
+
 # -- the pagers on their own, with fake fetch functions -------------------------------------------
 
 
@@ -275,7 +362,7 @@ class FakeServer:
         self.missing = missing
         self.requested: List[int] = []
 
-    def fetch(self, number: int) -> Page[int]:
+    def fetch(self, number: int, release: Callable[[], None] = lambda: None) -> Page[int]:
         self.requested.append(number)
         if number not in self.pages:
             if self.missing == "404":
@@ -283,8 +370,8 @@ class FakeServer:
             raise AssertionError(f"page {number} should not have been requested")
         return Page(list(self.pages[number]), number, self.total, None, None)
 
-    async def afetch(self, number: int) -> Page[int]:
-        return self.fetch(number)
+    async def afetch(self, number: int, release: Callable[[], None] = lambda: None) -> Page[int]:
+        return self.fetch(number, release)
 
 
 async def collect(

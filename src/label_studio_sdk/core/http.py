@@ -23,7 +23,7 @@ import logging
 import os
 import random
 import time
-from typing import IO, Any, Dict, List, Mapping, Optional, Type, TypeVar, Union, overload
+from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar, Union, overload
 
 import httpx
 
@@ -301,20 +301,35 @@ class BaseHttpClient:
             raise
         return _Call(method, "/" + path, request, max_retries, auth_override, opened)
 
-    def _parse(self, call: _Call, response: httpx.Response, cast_to: Any) -> Any:
+    def _parse(
+        self,
+        call: _Call,
+        response: httpx.Response,
+        cast_to: Any,
+        on_parsed: Optional[Callable[[], None]] = None,
+    ) -> Any:
+        """The body as ``cast_to``. ``on_parsed`` runs right after a successful parse, while the
+        collector is still paused: a pager drops the page it has finished with there (see
+        SyncPager.iter_pages)."""
         content = response.content
         if cast_to is None or not content:
             return None
         validate = json_validator(cast_to)
         try:
             if len(content) < GC_PAUSE_BYTES or not gc.isenabled():
-                return validate(content)
+                result = validate(content)
+                if on_parsed is not None:
+                    on_parsed()
+                return result
             # A page of tasks becomes thousands of models that all outlive the parse, so the
             # collector would rescan them over and over for nothing (a quarter of the parse time).
             # It resumes as soon as the parse returns.
             gc.disable()
             try:
-                return validate(content)
+                result = validate(content)
+                if on_parsed is not None:
+                    on_parsed()
+                return result
             finally:
                 gc.enable()
         except ValueError as exc:
@@ -471,14 +486,10 @@ class SyncHttpClient(BaseHttpClient):
     ) -> SyncPager[Any]:
         """A pager over a page-number list; the first page is fetched now, the rest as you iterate."""
 
-        def fetch(number: int) -> Page[Any]:
-            body = self.request(
-                method,
-                path,
-                params={**params, "page": number},
-                cast_to=cast_to,
-                request_options=request_options,
-            )
+        def fetch(number: int, release: Callable[[], None]) -> Page[Any]:
+            page_params = {**params, "page": number}
+            call = self._prepare(self.http, method, path, page_params, OMIT, None, None, request_options)
+            body = self._parse(call, self._send(call, stream=False), cast_to, release)
             return fields.page(body, number)
 
         return SyncPager(fetch, _first_page(params), _page_size(params))
@@ -665,14 +676,10 @@ class AsyncHttpClient(BaseHttpClient):
     ) -> AsyncPager[Any]:
         """A pager over a page-number list: ``async for`` it, or ``await`` it to fetch the first page now."""
 
-        async def fetch(number: int) -> Page[Any]:
-            body = await self.request(
-                method,
-                path,
-                params={**params, "page": number},
-                cast_to=cast_to,
-                request_options=request_options,
-            )
+        async def fetch(number: int, release: Callable[[], None]) -> Page[Any]:
+            page_params = {**params, "page": number}
+            call = self._prepare(self.http, method, path, page_params, OMIT, None, None, request_options)
+            body = self._parse(call, await self._send(call, stream=False), cast_to, release)
             return fields.page(body, number)
 
         return AsyncPager(fetch, _first_page(params), _page_size(params))
