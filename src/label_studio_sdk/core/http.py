@@ -310,28 +310,25 @@ class BaseHttpClient:
     ) -> Any:
         """The body as ``cast_to``. ``on_parsed`` runs right after a successful parse, while the
         collector is still paused: a pager drops the page it has finished with there (see
-        SyncPager.iter_pages)."""
+        core/pagination.py)."""
         content = response.content
         if cast_to is None or not content:
             return None
         validate = json_validator(cast_to)
+        # A page of tasks becomes thousands of models that all outlive the parse, so the collector
+        # would rescan them over and over for nothing (a quarter of the parse time). It resumes as
+        # soon as the parse returns.
+        pause_gc = len(content) >= GC_PAUSE_BYTES and gc.isenabled()
         try:
-            if len(content) < GC_PAUSE_BYTES or not gc.isenabled():
-                result = validate(content)
-                if on_parsed is not None:
-                    on_parsed()
-                return result
-            # A page of tasks becomes thousands of models that all outlive the parse, so the
-            # collector would rescan them over and over for nothing (a quarter of the parse time).
-            # It resumes as soon as the parse returns.
-            gc.disable()
+            if pause_gc:
+                gc.disable()
             try:
                 result = validate(content)
                 if on_parsed is not None:
                     on_parsed()
-                return result
             finally:
-                gc.enable()
+                if pause_gc:
+                    gc.enable()
         except ValueError as exc:
             type_name = getattr(cast_to, "__name__", None) or repr(cast_to)
             raise ResponseValidationError(
@@ -341,6 +338,7 @@ class BaseHttpClient:
                 method=call.method,
                 path=call.path,
             ) from exc
+        return result
 
     def _log_done(self, call: _Call, status: int, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
