@@ -6,7 +6,9 @@ from typing import Any, Iterator
 
 import pytest
 
+from label_studio_sdk._extensions.label_studio_tools.core import label_config
 from label_studio_sdk._legacy import LabelConfigParseError, chunk, parse_config
+from label_studio_sdk._legacy.exceptions import LabelStudioXMLSyntaxErrorSentryIgnored
 
 TEXT_CLASSIFICATION = """
 <View>
@@ -24,7 +26,7 @@ def test_text_classification() -> None:
         "sentiment": {
             "type": "Choices",
             "to_name": ["text"],
-            "inputs": [{"type": "Text", "value": "text"}],
+            "inputs": [{"type": "Text", "valueType": None, "value": "text"}],
             "labels": ["Positive", "Negative"],
             "labels_attrs": {
                 "Positive": {"value": "Positive"},
@@ -50,7 +52,7 @@ def test_several_controls_and_objects() -> None:
     assert list(parsed) == ["boxes", "caption", "rating"]
     boxes = parsed["boxes"]
     assert boxes["type"] == "RectangleLabels"
-    assert boxes["inputs"] == [{"type": "Image", "value": "image_url"}]
+    assert boxes["inputs"] == [{"type": "Image", "valueType": None, "value": "image_url"}]
     assert boxes["labels"] == ["C", "Dog"]  # alias first, else value
     assert boxes["labels_attrs"]["C"] == {"value": "Cat", "alias": "C", "background": "blue"}
     assert parsed["caption"]["labels"] == [] and parsed["caption"]["labels_attrs"] == {}
@@ -77,14 +79,27 @@ def test_multiple_to_names_and_a_missing_object() -> None:
     config = """
     <View>
       <Text name="a" value="$a"/>
-      <Text name="b" value="$b"/>
-      <Relations name="rel" toName="a, b,ghost"><Relation value="parent"/></Relations>
+      <Text name="b" value="$b" valueType="url"/>
+      <Relations name="rel" toName="a,b,ghost"><Relation value="parent"/></Relations>
     </View>
     """
     rel = parse_config(config)["rel"]
     assert rel["to_name"] == ["a", "b", "ghost"]
-    assert rel["inputs"] == [{"type": "Text", "value": "a"}, {"type": "Text", "value": "b"}]
+    assert rel["inputs"] == [
+        {"type": "Text", "valueType": None, "value": "a"},
+        {"type": "Text", "valueType": "url", "value": "b"},
+    ]
     assert rel["labels"] == ["parent"]
+
+
+def test_to_names_are_split_as_written() -> None:
+    # As 0.x and the server: " b" is not stripped, so it matches no object (the server rejects such configs).
+    config = (
+        '<View><Text name="a" value="$a"/><Text name="b" value="$b"/><Choices name="c" toName="a, b"/></View>'
+    )
+    choices = parse_config(config)["c"]
+    assert choices["to_name"] == ["a", " b"]
+    assert choices["inputs"] == [{"type": "Text", "valueType": None, "value": "a"}]
 
 
 def test_per_region_conditionals() -> None:
@@ -120,20 +135,32 @@ def test_filter_tags_are_not_controls_and_labels_without_value_are_skipped() -> 
 def test_empty_configs() -> None:
     assert parse_config("") == {}
     assert parse_config(None) == {}
-    assert parse_config("   ") == {}
     assert parse_config("<View><Header value='x'/></View>") == {}
+
+
+def test_a_blank_config_is_a_syntax_error() -> None:
+    # Only "" and None are empty; 0.x raised for whitespace as well.
+    with pytest.raises(LabelConfigParseError, match="empty"):
+        parse_config("   ")
 
 
 def test_malformed_xml_raises_a_value_error() -> None:
     with pytest.raises(LabelConfigParseError, match="not valid XML"):
         parse_config("<View><Text name='t' value='$t'></View>")
     assert issubclass(LabelConfigParseError, ValueError)
+    assert LabelConfigParseError is LabelStudioXMLSyntaxErrorSentryIgnored
 
 
 def test_dtds_and_entities_are_refused() -> None:
     config = '<?xml version="1.0"?><!DOCTYPE v [<!ENTITY a "aaaa">]><View><Text name="t" value="&a;"/></View>'
     with pytest.raises(LabelConfigParseError, match="DOCTYPE"):
         parse_config(config)
+
+
+def test_parse_config_is_the_tools_one() -> None:
+    config = '<View><Image name="i" valueList="$ims"/><Labels name="l" toName="i" value="$opts"/></View>'
+    assert parse_config(config) == label_config.parse_config(config)
+    assert parse_config(config)["l"]["dynamic_labels"] is True
 
 
 def test_chunk_sequences_give_slices() -> None:

@@ -1,0 +1,1 @@
+"""Label config parsing and the helpers it shares with the rest of the tools package."""

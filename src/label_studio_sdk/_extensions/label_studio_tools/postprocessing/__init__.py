@@ -1,0 +1,1 @@
+"""Transformations applied to annotation results before they are exported."""
