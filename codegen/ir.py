@@ -104,6 +104,9 @@ class Model:
     description: str
     fields: List[Field] = field(default_factory=list)
     alias_of: Optional[TypeRef] = None  # for kind == "alias"
+    mixins: List[Tuple[str, str]] = field(
+        default_factory=list
+    )  # (module, class) bases before ApiModel (x-sdk-mixin)
 
     @property
     def file_path(self) -> str:

@@ -155,6 +155,11 @@ class Loader:
             group=group,
             description=first_line(schema.get("description")) or f"The {name} schema.",
         )
+        for spec in schema.get("x-sdk-mixin", []):
+            module, _, cls = str(spec).partition(":")
+            if not cls or not all(part.isidentifier() for part in (*module.split("."), cls)):
+                raise SpecError(f"{where}: x-sdk-mixin entries are 'package.module:Class', not {spec!r}")
+            model.mixins.append((module, cls))
         self.models[schema_name] = model  # registered before fields, so self-references resolve
         if model.kind == "object":
             required = set(schema.get("required", []))

@@ -101,6 +101,8 @@ def model_view(model: Model, api: Api) -> Dict[str, Any]:
             "doc": doc(model.description),
         }
     imports.lines.add((f"{PACKAGE}.core.models", "ApiModel"))
+    for module, cls in model.mixins:
+        imports.lines.add((module, cls))
     fields = []
     for f in model.fields:
         imports.add_type(f.type, api)
@@ -119,7 +121,14 @@ def model_view(model: Model, api: Api) -> Dict[str, Any]:
             declaration = f"{f.name}: {annotation}" + (" = None" if optional else "")
         fields.append(FieldView(declaration, doc(f.description)))
     imports.lines.discard((f"{PACKAGE}.{model.module}", model.name))
-    return {"model": model, "imports": imports.render(), "fields": fields, "doc": doc(model.description)}
+    bases = ", ".join([*(cls for _, cls in model.mixins), "ApiModel"])
+    return {
+        "model": model,
+        "imports": imports.render(),
+        "fields": fields,
+        "doc": doc(model.description),
+        "bases": bases,
+    }
 
 
 # ---------------------------------------------------------------------------------------- resources
@@ -368,6 +377,7 @@ def package_exports(api: Api) -> Dict[str, List[Tuple[str, str]]]:
 
 
 ROOT_EXPORTS = [
+    (f"{PACKAGE}._version", "__version__"),
     (f"{PACKAGE}.client", "LabelStudio"),
     (f"{PACKAGE}.client", "AsyncLabelStudio"),
     (f"{PACKAGE}.core.options", "RequestOptions"),

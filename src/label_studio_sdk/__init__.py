@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
     from label_studio_sdk._legacy.deprecated import Client
+    from label_studio_sdk._version import __version__
     from label_studio_sdk.client import AsyncLabelStudio, LabelStudio
     from label_studio_sdk.core.errors import (
         ApiConnectionError,
@@ -287,6 +288,7 @@ _EXPORTS = {
     "WebhookSerializerForUpdate": "label_studio_sdk.types.webhook_serializer_for_update",
     "WebhookSerializerForUpdateActionsItem": "label_studio_sdk.types.webhook_serializer_for_update_actions_item",
     "Workspace": "label_studio_sdk.types.workspace",
+    "__version__": "label_studio_sdk._version",
 }
 
 __all__ = [
@@ -424,6 +426,7 @@ __all__ = [
     "WebhookSerializerForUpdate",
     "WebhookSerializerForUpdateActionsItem",
     "Workspace",
+    "__version__",
 ]
 
 

@@ -377,6 +377,12 @@ class Project(Client):
         parsed: Dict[str, Any] = parse_config(self.label_config)
         return parsed
 
+    def get_label_interface(self) -> Any:
+        """The project's labeling config as a ``LabelInterface`` (tags, validation, sample data)."""
+        from label_studio_sdk.label_interface.interface import LabelInterface
+
+        return LabelInterface(self.label_config)
+
     # -- project settings ------------------------------------------------------------------------
 
     def get_params(self) -> Dict[str, Any]:

@@ -3,12 +3,13 @@ import datetime as dt
 from typing import Any, Dict, Optional
 
 from label_studio_sdk.core.models import ApiModel
+from label_studio_sdk.projects.project_ext import ProjectExt
 from label_studio_sdk.types.project_sampling import ProjectSampling
 from label_studio_sdk.types.project_skip_queue import ProjectSkipQueue
 from label_studio_sdk.types.user_simple import UserSimple
 
 
-class ProjectsCreateResponse(ApiModel):
+class ProjectsCreateResponse(ProjectExt, ApiModel):
     """The project as the server returns it right after creation."""
 
     id: int
