@@ -10,9 +10,10 @@ and extra keys in an object are allowed, as Label Studio itself allows them.
 
 from __future__ import annotations
 
-import random
-import string
-from typing import Any, Callable, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    import random
 
 Checker = Callable[[Any], Optional[str]]
 """Returns None when the value fits, else a short reason naming the field."""
@@ -221,4 +222,5 @@ def sample(schema: Mapping[str, Any], rng: random.Random) -> Any:
         return {name: sample(sub, rng) for name, sub in properties.items()}
     low_len = int(schema.get("minLength", 5))
     high_len = int(schema.get("maxLength", max(low_len, 12)))
-    return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(low_len, high_len)))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return "".join(rng.choice(letters) for _ in range(rng.randint(low_len, high_len)))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import copy
-import json
-import logging
-import random
 import re
 from collections import defaultdict
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     DefaultDict,
@@ -35,7 +33,17 @@ from label_studio_sdk.label_interface.label_tags import LabelTag
 from label_studio_sdk.label_interface.object_tags import _OBJECT_TAGS_MAPPING, ObjectTag
 from label_studio_sdk.label_interface.region import Region
 
-logger = logging.getLogger("label_studio_sdk.label_interface")
+if TYPE_CHECKING:
+    import logging
+    import random
+
+
+def _logger() -> logging.Logger:
+    # logging loads on first use: importing LabelInterface stays cheap for one-shot scripts.
+    import logging
+
+    return logging.getLogger("label_studio_sdk.label_interface")
+
 
 LABEL_TAGS = frozenset({"Label", "Choice", "Relation"})
 NOT_CONTROL_TAGS = frozenset({"Filter"})
@@ -375,9 +383,11 @@ class LabelInterface:
             if not _TASK_COMMENT.match(text):
                 continue
             try:
+                import json
+
                 body = json.loads(text)
             except ValueError:
-                logger.debug("a config comment that looks like a task is not JSON; ignored")
+                _logger().debug("a config comment that looks like a task is not JSON; ignored")
                 continue
             if not isinstance(body, dict):
                 continue
@@ -461,7 +471,7 @@ class LabelInterface:
         try:
             return validation.result_errors(self, item)
         except Exception as exc:  # a bug here must not take the caller's request down
-            logger.exception("unexpected error while validating a result")
+            _logger().exception("unexpected error while validating a result")
             return [f"Unexpected error during validation: {exc}"]
 
     def validate_prediction(self, prediction: Mapping[str, Any], return_errors: bool = False) -> Any:
@@ -510,7 +520,7 @@ class LabelInterface:
         for name, payload in data.items():
             control = self._find_control(name)
             if payload is None or control is None:
-                logger.info(
+                _logger().info(
                     "create_regions: skipped %r (%s)", name, "no value" if control else "no such control"
                 )
                 continue
@@ -563,6 +573,8 @@ class LabelInterface:
 
     def generate_sample_prediction(self, seed: Optional[int] = None) -> Optional[Dict[str, Any]]:
         """A random prediction that validates against this config, or None when none could be made."""
+        import random
+
         rng = random.Random(seed)
         prediction = {
             "model_version": "sample model version",
@@ -573,6 +585,8 @@ class LabelInterface:
 
     def generate_sample_annotation(self, seed: Optional[int] = None) -> Optional[Dict[str, Any]]:
         """A random annotation that validates against this config, or None when none could be made."""
+        import random
+
         rng = random.Random(seed)
         annotation = {
             "was_cancelled": False,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:
@@ -44,7 +42,11 @@ class Region:
         id: Optional[str] = None,
         relations: Optional[List[Dict[str, Any]]] = None,
     ) -> None:
-        self.id = id or str(uuid.uuid4())
+        if not id:
+            import uuid
+
+            id = str(uuid.uuid4())
+        self.id = id
         self.from_tag = from_tag
         self.to_tag = to_tag
         self.to_name = to_name or (to_tag.name if to_tag is not None else None) or from_tag.to_name[0]
@@ -91,9 +93,13 @@ class Region:
         self.relations = list(relations)
 
     def to_json(self) -> str:
+        import json
+
         return json.dumps(self._dict())
 
     def to_json_relations(self) -> str:
+        import json
+
         return json.dumps(self._dict_relations())
 
     def __eq__(self, other: object) -> bool:

@@ -12,7 +12,6 @@ From that one declaration come value validation, ``label()`` and, unless a famil
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from label_studio_sdk.label_interface._schema import MAPPING_TYPES, Checker, compile_schema
@@ -313,4 +312,6 @@ def _short_repr(value: Any, limit: int = 300) -> str:
 
 def new_region_id() -> str:
     """A short random region ID, like the ones the Label Studio editor makes."""
+    import uuid
+
     return uuid.uuid4().hex[:10]

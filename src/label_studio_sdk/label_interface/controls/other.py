@@ -6,7 +6,6 @@ control whose ``to_name`` is its own name.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Mapping, Optional, Type
 
 from label_studio_sdk.label_interface.controls.base import ControlTag
@@ -135,6 +134,8 @@ def outputs_schema(outputs: Optional[str]) -> Dict[str, Any]:
     text = (outputs or "").strip()
     if text.startswith("{"):
         try:
+            import json
+
             parsed = json.loads(text)
         except ValueError:
             parsed = None  # not JSON after all: read it as a field list
