@@ -49,9 +49,11 @@ start() {
   install
   rm -rf "$LS_HOME/data" "$LS_HOME/files"
   mkdir -p "$LS_HOME/data" "$LS_HOME/files"
-  # Local-files storages and their document root are needed by the storage tests.
+  # Local-files storages and their document root are needed by the storage tests. The feature flag turns
+  # on the server's prediction validation (off by default in 1.23.2), which the label_interface tests need.
   (
     cd "$LS_HOME"
+    fflag_feat_utc_210_prediction_validation_15082025=true \
     LOCAL_FILES_SERVING_ENABLED=true \
     LOCAL_FILES_DOCUMENT_ROOT="$LS_HOME/files" \
     LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED=true \

@@ -77,3 +77,15 @@ def test_legacy_project_has_a_label_interface(sync_client: LabelStudio, project:
         client.close()
     assert li.config == TEXT_CONFIG
     assert [c.name for c in li.controls] == ["sentiment"]
+
+
+async def test_the_server_validates_predictions(ls: Flavour, project: Any) -> None:
+    # The corpus test means something only if the server checks predictions (a feature flag that
+    # scripts/label-studio-server.sh turns on): a prediction our LabelInterface refuses, it refuses too.
+    from label_studio_sdk import BadRequestError
+
+    task = await ls.tasks.create(project=project.id, data={"text": "x"})
+    bad = [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Maybe"]}}]
+    assert not LabelInterface(TEXT_CONFIG).validate_prediction({"result": bad})
+    with pytest.raises(BadRequestError, match="Invalid value for control 'sentiment'"):
+        await ls.predictions.create(task=task.id, result=bad)

@@ -35,8 +35,10 @@ async def test_prediction_lifecycle(ls: Flavour, project: Any, unique: str) -> N
     assert [p.id for p in await ls.predictions.list(task=task.id)] == [created.id]
     assert [p.id for p in await ls.predictions.list(project=project.id)] == [created.id]
 
+    # With prediction validation on (scripts/label-studio-server.sh), a result update must name its
+    # task: the server finds the config through it.
     updated = await ls.predictions.update(
-        created.id, score=0.25, model_version=f"model2-{unique}", result=choice("Negative")
+        created.id, task=task.id, score=0.25, model_version=f"model2-{unique}", result=choice("Negative")
     )
     assert (updated.id, updated.score, updated.model_version) == (created.id, 0.25, f"model2-{unique}")
     again = await ls.predictions.get(created.id)
