@@ -463,6 +463,21 @@ class LabelInterface:
             return False
         return True
 
+    def config_essential_data_has_changed(self, new_config_str: str) -> bool:
+        """Whether ``new_config_str`` would break results made with this config: a control it adds or
+        retypes, objects a control points to that changed, or labels of this config it no longer has."""
+        new = LabelInterface(new_config_str)
+        for name, control in new._controls.items():
+            old = self._controls.get(name)
+            if old is None or old.tag != control.tag:
+                return True
+            old_objects = [(o.name, o.tag, o.value) for o in old.objects]
+            if old_objects != [(o.name, o.tag, o.value) for o in control.objects]:
+                return True
+            if not set(old.labels) <= set(control.labels):
+                return True
+        return False
+
     # --- validating results ---------------------------------------------------------------------------------
 
     def _result_errors(self, item: Any) -> List[str]:

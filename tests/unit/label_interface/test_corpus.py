@@ -64,7 +64,11 @@ def _published_verdicts(items: List[Dict[str, Any]]) -> List[List[str]]:
         "print(json.dumps(out))\n"
     )
     done = subprocess.run(
-        [str(python), "-I", "-c", script], input=json.dumps(items), capture_output=True, text=True, timeout=300
+        [str(python), "-I", "-c", script],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]

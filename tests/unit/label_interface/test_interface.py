@@ -443,3 +443,22 @@ def test_sample_task_validates(li: LabelInterface) -> None:
     assert li.validate_prediction(sample["predictions"][0])
     assert li.validate_annotation(sample["annotations"][0])
     assert li.generate_complete_sample_task(seed=7) == li.generate_complete_sample_task(seed=7)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda c: c, False),
+        (
+            lambda c: c.replace('<Choice value="Good"/>', '<Choice value="Good"/><Choice value="Fine"/>'),
+            False,
+        ),
+        (lambda c: c.replace('<Choice value="Good"/>', ""), True),  # a label results may carry is gone
+        (lambda c: c[: c.rindex("</View>")] + '<TextArea name="t" toName="img"/></View>', True),
+        (lambda c: c.replace('value="$image"', 'value="$picture"'), True),
+        (lambda c: c.replace("RectangleLabels", "PolygonLabels"), True),
+        (lambda c: c.replace('<Choices name="quality"', '<Choices name="other"'), True),
+    ],
+)
+def test_config_essential_data_has_changed(li: LabelInterface, change, expected: bool) -> None:
+    assert li.config_essential_data_has_changed(change(CONFIG)) is expected
