@@ -5,229 +5,29 @@ strings or booleans, only the upper bounds are enforced (a negative ``x`` passes
 allowed. ``label()`` turns its arguments into the canonical value: numbers become floats, defaults such
 as ``rotation: 0`` are filled in and unknown keys are dropped.
 
-``RegionControlTag`` and the lax schema helpers here are shared with the mask and video families.
+``RegionControlTag`` (values checked by ``compile_schema`` in lax mode) and the schema builders here are
+shared with the mask and video families.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Callable,
-    ClassVar,
-    Dict,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-)
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Mapping, Optional, Sequence, Type
 
-from label_studio_sdk.label_interface._schema import Checker
+# lax_bool, lax_int and lax_number are re-exported: callers import them from here
+from label_studio_sdk.label_interface._schema import LAX_READERS, Checker, compile_schema, kinds_of
+from label_studio_sdk.label_interface._schema import lax_bool as lax_bool
+from label_studio_sdk.label_interface._schema import lax_int as lax_int
+from label_studio_sdk.label_interface._schema import lax_number as lax_number
 from label_studio_sdk.label_interface.controls.base import ControlTag
 
 if TYPE_CHECKING:
     import random
 
-# --- lax scalars: what Label Studio's value models have always let through -------------------------
-
-_TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
-_INTEGRAL_TEXT = re.compile(r"^\s*[+-]?\d+(\.0*)?\s*$")
-
-
-def lax_number(value: Any) -> Optional[float]:
-    """``value`` read as a number (ints, floats, booleans, numeric strings, numpy scalars), else None."""
-    if isinstance(value, (int, float)):  # bool is an int: True reads as 1
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    if getattr(type(value), "__float__", None) is None or hasattr(value, "__len__"):
-        return None  # not a number, or an array that happens to convert
-    try:
-        return float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def lax_int(value: Any) -> Optional[int]:
-    """``value`` read as an integer (``2.0`` and ``"3"`` are, ``1.5`` and ``"1e2"`` are not), else None."""
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        return int(value.strip().split(".")[0]) if _INTEGRAL_TEXT.match(value) else None
-    index = getattr(type(value), "__index__", None)
-    if index is not None:
-        return int(index(value))
-    number = lax_number(value)
-    return int(number) if isinstance(number, float) and number.is_integer() else None
-
-
-def lax_bool(value: Any) -> Optional[bool]:
-    """``value`` read as a boolean (``1``, ``"yes"``, ``"off"``...), else None."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value) if value in (0, 1) else None
-    if isinstance(value, str):
-        word = value.lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-    return None
-
-
-_LAX_READERS: Dict[str, Callable[[Any], Any]] = {
-    "number": lax_number,
-    "integer": lax_int,
-    "boolean": lax_bool,
-}
-
-
-def _kinds(schema: Mapping[str, Any]) -> Tuple[str, ...]:
-    kinds = schema.get("type")
-    if kinds is None:
-        return ()
-    return (kinds,) if isinstance(kinds, str) else tuple(kinds)
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_PLAIN_NUMBERS = frozenset({int, float})
-
 
 def compile_lax(schema: Mapping[str, Any], path: str = "value") -> Checker:
-    """A checker for ``schema`` (type, enum, minimum, maximum, properties, required, items, minItems,
-    maxItems) that reads numbers and booleans leniently; reasons name the field by its dotted ``path``.
-
-    Plain ints and floats take a fast path: brush values carry lists of thousands of bytes.
-    """
-    kinds = _kinds(schema)
-    if "object" in kinds or "properties" in schema:
-        return _object_checker(schema, kinds, path)
-    if "array" in kinds or "items" in schema:
-        return _array_checker(schema, kinds, path)
-    return _scalar_checker(schema, kinds, path)
-
-
-def _kind_error(path: str, kinds: Sequence[str], value: Any) -> str:
-    return f"{path} must be {' or '.join(kinds)}, got {_short(value)}"
-
-
-def _scalar_checker(schema: Mapping[str, Any], kinds: Sequence[str], path: str) -> Checker:
-    nullable = "null" in kinds
-    kind = next((k for k in kinds if k != "null"), None)
-    reader = _LAX_READERS.get(kind or "")
-    allowed = list(schema["enum"]) if "enum" in schema else None
-    minimum, maximum = schema.get("minimum"), schema.get("maximum")
-    plain = frozenset({int}) if kind == "integer" else _PLAIN_NUMBERS if kind == "number" else frozenset()
-
-    def check_scalar(value: Any) -> Optional[str]:
-        if value is None:
-            return None if nullable or kind is None else _kind_error(path, kinds, value)
-        if kind == "string" and not isinstance(value, str):
-            return _kind_error(path, kinds, value)
-        if allowed is not None and value not in allowed:
-            return f"{path} must be one of {allowed}, got {_short(value)}"
-        if reader is None:
-            return None
-        number = value if type(value) in plain else reader(value)
-        if number is None:
-            return _kind_error(path, kinds, value)
-        # written as "not (inside)" so that NaN is out of bounds, as it always was
-        if maximum is not None and not number <= maximum:
-            return f"{path} {_short(value)} is out of bounds (maximum {maximum})"
-        if minimum is not None and not number >= minimum:
-            return f"{path} {_short(value)} is out of bounds (minimum {minimum})"
-        return None
-
-    return check_scalar
-
-
-def _object_checker(schema: Mapping[str, Any], kinds: Sequence[str], path: str) -> Checker:
-    nullable = "null" in kinds
-    properties: Mapping[str, Any] = schema.get("properties") or {}
-    required: Sequence[str] = tuple(schema.get("required") or ())
-    fields = [(name, compile_lax(sub, f"{path}.{name}")) for name, sub in properties.items() if sub]
-
-    def check_object(value: Any) -> Optional[str]:
-        if not isinstance(value, Mapping):
-            return None if value is None and nullable else _kind_error(path, kinds or ("object",), value)
-        for name in required:
-            if name not in value:
-                return f"{path}.{name} is required"
-        for name, check in fields:
-            if name in value:
-                reason = check(value[name])
-                if reason is not None:
-                    return reason
-        return None
-
-    return check_object
-
-
-def _array_checker(schema: Mapping[str, Any], kinds: Sequence[str], path: str) -> Checker:
-    nullable = "null" in kinds
-    items = schema.get("items")
-    min_items, max_items = schema.get("minItems"), schema.get("maxItems")
-    item_check = compile_lax(items, f"{path}[]") if items else None
-    all_plain = _plain_items_check(items) if items else None
-
-    def check_array(value: Any) -> Optional[str]:
-        if not isinstance(value, (list, tuple)):
-            return None if value is None and nullable else _kind_error(path, kinds or ("array",), value)
-        if min_items is not None and len(value) < min_items:
-            return f"{path} must have at least {min_items} items"
-        if max_items is not None and len(value) > max_items:
-            return f"{path} must have at most {max_items} items"
-        if item_check is None or (all_plain is not None and all_plain(value)):
-            return None
-        for item in value:
-            reason = item_check(item)
-            if reason is not None:
-                return reason
-        return None
-
-    return check_array
-
-
-def _plain_items_check(items: Mapping[str, Any]) -> Optional[Callable[[Sequence[Any]], bool]]:
-    """For arrays of bounded numbers: a whole-list test that says True when every item is a plain
-    int (or float) inside the bounds; the slow per-item check then only runs to say why not."""
-    kinds = _kinds(items)
-    if kinds not in (("integer",), ("number",)) or "enum" in items:
-        return None
-    minimum, maximum = items.get("minimum"), items.get("maximum")
-    plain = frozenset({int}) if kinds == ("integer",) else _PLAIN_NUMBERS
-
-    def all_plain(values: Sequence[Any]) -> bool:
-        if not values:
-            return True
-        if not set(map(type, values)) <= plain:
-            return False
-        if float in plain:  # min() and max() are not reliable with NaN in the list
-            return all(
-                (minimum is None or v >= minimum) and (maximum is None or v <= maximum) for v in values
-            )
-        return (minimum is None or min(values) >= minimum) and (maximum is None or max(values) <= maximum)
-
-    return all_plain
-
-
-def _accept(value: Any) -> Optional[str]:
-    return None
+    """``compile_schema`` in lax mode: how the region families check their values."""
+    return compile_schema(schema, path, lax=True)
 
 
 def _is_sequence(value: Any) -> bool:
@@ -242,7 +42,7 @@ def canonical(schema: Mapping[str, Any], value: Any) -> Any:
     for the checker to report."""
     if value is None:
         return None
-    kinds = _kinds(schema)
+    kinds = kinds_of(schema)
     if "object" in kinds and isinstance(value, Mapping):
         properties: Mapping[str, Any] = schema.get("properties") or {}
         out: Dict[str, Any] = {}
@@ -256,7 +56,7 @@ def canonical(schema: Mapping[str, Any], value: Any) -> Any:
         items = schema.get("items")
         return [canonical(items, item) if items else item for item in value]
     for kind in kinds:
-        reader = _LAX_READERS.get(kind)
+        reader = LAX_READERS.get(kind)
         read = reader(value) if reader is not None else None
         if read is not None:
             return _as_float(read) if kind == "number" else read
@@ -342,7 +142,7 @@ class RegionControlTag(ControlTag):
         checker = _CHECKERS.get(cls)
         if checker is None:
             schema = self.value_schema()
-            checker = _CHECKERS[cls] = compile_lax(schema) if schema is not None else _accept
+            checker = _CHECKERS[cls] = compile_lax(schema if schema is not None else {})
         return checker
 
     def _label_value(self, labels: Optional[List[Any]], fields: Dict[str, Any]) -> Dict[str, Any]:
