@@ -39,25 +39,17 @@ BITMASK_SAMPLE_SCHEMA = obj(
     {"imageDataURL": {"type": "string"}, "format": {"type": "string"}}, ["imageDataURL"]
 )
 
-# Label Studio's RLE (the rle-pack layout): a 32-bit value count, the word size minus one in 5 bits,
-# four run-length field sizes minus one in 4 bits each, then runs. A repeated run is a 1 bit, a 2-bit
-# index of its length field, the run length minus one, and the repeated value.
-_WORD_BITS = 8
-_RUN_FIELD_BITS = 16
+_MAX_RUN = 1 << 16
 
 
 def encode_rle_runs(runs: Sequence[Tuple[int, int]]) -> List[int]:
     """The Label Studio RLE bytes of a mask given as ``(length, byte value)`` runs (each length 1..65536)."""
-    total = sum(length for length, _ in runs)
-    bits = [f"{total:032b}", f"{_WORD_BITS - 1:05b}"]
-    bits.extend(f"{_RUN_FIELD_BITS - 1:04b}" for _ in range(4))
-    for length, byte in runs:
-        if not 1 <= length <= 1 << _RUN_FIELD_BITS:
-            raise ValueError(f"a run must be 1..{1 << _RUN_FIELD_BITS} values long, not {length}")
-        bits.append(f"100{length - 1:0{_RUN_FIELD_BITS}b}{byte:0{_WORD_BITS}b}")
-    stream = "".join(bits)
-    stream += "0" * (-len(stream) % 8)
-    return [int(stream[start : start + 8], 2) for start in range(0, len(stream), 8)]
+    from label_studio_sdk import _rle  # lazily: only samples need the codec
+
+    for length, _ in runs:
+        if not 1 <= length <= _MAX_RUN:
+            raise ValueError(f"a run must be 1..{_MAX_RUN} values long, not {length}")
+    return list(_rle.encode_runs((byte, length) for length, byte in runs))
 
 
 def sample_rle(rng: random.Random, side: int = 64) -> List[int]:

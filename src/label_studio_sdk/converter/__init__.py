@@ -1,0 +1,1 @@
+"""Label Studio JSON exports to and from other formats."""
