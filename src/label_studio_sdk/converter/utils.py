@@ -7,9 +7,39 @@ Japanese text has no spaces between words. Whitespace separates tokens and never
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 from bisect import bisect_left, bisect_right
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from label_studio_sdk.converter.geometry import (
+    convert_annotation_to_yolo,
+    convert_annotation_to_yolo_obb,
+    convert_yolo_obb_to_annotation,
+    get_polygon_area,
+    get_polygon_bounding_box,
+)
+
+__all__ = [
+    "ExpandFullPath",
+    "convert_annotation_to_yolo",
+    "convert_annotation_to_yolo_obb",
+    "convert_yolo_obb_to_annotation",
+    "create_tokens_and_tags",
+    "download",
+    "ensure_dir",
+    "get_annotator",
+    "get_audio_duration",
+    "get_image_size",
+    "get_image_size_and_channels",
+    "get_json_root_type",
+    "get_polygon_area",
+    "get_polygon_bounding_box",
+    "parse_config",
+    "prettify_result",
+    "tokenize",
+]
 
 Offsets = Tuple[int, int]
 """A token as ``(start, end)`` character offsets into the text, ``end`` exclusive."""
@@ -34,7 +64,7 @@ _TOKEN = re.compile(
 )
 
 
-def tokenize(text: str, boundaries: Iterable[int] = ()) -> List[Offsets]:
+def token_offsets(text: str, boundaries: Iterable[int] = ()) -> List[Offsets]:
     """The token offsets of ``text``; a token containing one of ``boundaries`` is cut there."""
     tokens = [match.span() for match in _TOKEN.finditer(text)]
     starts = [start for start, _ in tokens]
@@ -98,7 +128,7 @@ def bio_tags(tokens: Sequence[Offsets], spans: Sequence[Span]) -> List[str]:
 
 def tokens_and_tags(text: str, spans: Sequence[Span]) -> Tuple[List[Offsets], List[str]]:
     """The token offsets of ``text``, cut at every span boundary, and their BIO tags."""
-    tokens = tokenize(text, (edge for span in spans for edge in (span.start, span.end)))
+    tokens = token_offsets(text, (edge for span in spans for edge in (span.start, span.end)))
     return tokens, bio_tags(tokens, spans)
 
 
@@ -112,3 +142,139 @@ def create_tokens_and_tags(
     parsed = [span_of(value, order, len(text)) for order, value in enumerate(spans or ())]
     offsets, tags = tokens_and_tags(text, [span for span in parsed if span is not None])
     return [text[start:end] for start, end in offsets], tags
+
+
+# -- helpers earlier releases exposed from converter.utils -------------------------------------------
+
+_WHITESPACE_TOKEN = re.compile(r"\S+")
+
+
+def tokenize(text: str) -> List[Tuple[str, int]]:
+    """Whitespace-separated tokens of ``text`` with their start offsets: ``[("Hello,", 0), ...]``."""
+    return [(match.group(), match.start()) for match in _WHITESPACE_TOKEN.finditer(text)]
+
+
+def get_annotator(item: Mapping[str, Any], default: Any = None, int_id: bool = False) -> Any:
+    """The author of an annotation item: the user's email (its id when ``int_id`` and no email), an id or a name."""
+    completed_by = item.get("completed_by")
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        if email:
+            return email
+        if int_id and completed_by.get("id") is not None:
+            return completed_by["id"]
+        return default
+    if completed_by is None or completed_by == "":
+        return default
+    return completed_by
+
+
+def get_json_root_type(filename: str) -> str:
+    """``"dict"``, ``"list"``, ``"empty"`` or ``"invalid"``: what the JSON file starts with, read from its first bytes."""
+    with open(filename, "rb") as handle:
+        while True:
+            chunk = handle.read(4096)
+            if not chunk:
+                return "empty"
+            stripped = chunk.lstrip(b" \t\r\n\xef\xbb\xbf")
+            if stripped:
+                return {b"{"[0]: "dict", b"["[0]: "list"}.get(stripped[0], "invalid")
+
+
+def prettify_result(v: Iterable[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """Result values without their ``type`` key."""
+    return [{key: value for key, value in item.items() if key != "type"} for item in v]
+
+
+def ensure_dir(dir_path: str) -> None:
+    """Create the folder (and its parents) when missing."""
+    os.makedirs(dir_path, exist_ok=True)
+
+
+def get_image_size(image_path: str) -> Tuple[int, int]:
+    """``(width, height)`` of an image file (needs Pillow, the converter extra)."""
+    width, height, _ = get_image_size_and_channels(image_path)
+    return width, height
+
+
+def get_image_size_and_channels(image_path: str) -> Tuple[int, int, int]:
+    """``(width, height, channels)`` of an image file, read from its header (needs Pillow, the converter extra)."""
+    from label_studio_sdk.converter._deps import require
+
+    image_module = require("PIL.Image", purpose="reading image sizes")
+    with image_module.open(image_path) as image:
+        width, height = image.size
+        return int(width), int(height), len(image.getbands())
+
+
+def get_audio_duration(audio_path: str) -> Optional[float]:
+    """The length in seconds of a WAV or FLAC file; None for other kinds."""
+    from pathlib import Path
+
+    from label_studio_sdk.converter.exports.asr import audio_duration
+
+    return audio_duration(Path(audio_path))
+
+
+def parse_config(config_string: str) -> Dict[str, Dict[str, Any]]:
+    """The controls of a labeling config, as ``label_studio_tools.core.label_config.parse_config`` gives them."""
+    from label_studio_sdk._extensions.label_studio_tools.core.label_config import parse_config as parse
+
+    return parse(config_string)
+
+
+def download(
+    url: str,
+    output_dir: str,
+    filename: Optional[str] = None,
+    project_dir: Optional[str] = None,
+    return_relative_path: bool = False,
+    upload_dir: Optional[str] = None,
+    download_resources: bool = True,
+    hostname: Optional[str] = None,
+    access_token: Optional[str] = None,
+    task_id: Any = None,
+) -> str:
+    """Copy or download one task file into ``output_dir`` (as ``filename`` when given); returns its path.
+
+    With ``return_relative_path`` the result is ``<last folder of output_dir>/<name>``.
+    """
+    import shutil
+
+    from label_studio_sdk._extensions.label_studio_tools.core.utils import io
+
+    os.makedirs(output_dir, exist_ok=True)
+    found = io.get_local_path(
+        url,
+        cache_dir=output_dir,
+        project_dir=project_dir,
+        hostname=hostname,
+        image_dir=upload_dir,
+        access_token=access_token,
+        download_resources=download_resources,
+        task_id=task_id,
+    )
+    path = found
+    if filename is not None:
+        path = io.safe_build_path(output_dir, io._safe_filename(filename) or "file")
+        if download_resources and os.path.abspath(found) != os.path.abspath(path):
+            shutil.copyfile(found, path)
+    if return_relative_path:
+        return os.path.join(os.path.basename(os.path.normpath(output_dir)), os.path.basename(path))
+    return path
+
+
+class ExpandFullPath(argparse.Action):
+    """An argparse action that stores the option's path with ``~`` expanded, made absolute."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        setattr(namespace, self.dest, os.path.abspath(os.path.expanduser(values)))
+
+
+def __getattr__(name: str) -> Any:
+    # Names whose modules would slow down ``import converter.utils`` (ML backends import it for one function).
+    if name == "join_input_url":
+        from label_studio_sdk.converter._urls import join_input_url
+
+        return join_input_url
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

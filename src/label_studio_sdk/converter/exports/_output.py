@@ -54,3 +54,31 @@ def atomic_text(path: Path, *, newline: Union[str, None] = None) -> Iterator[IO[
                 handle.close()
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def safe_subdir(output_dir: PathLike, name: str) -> Path:
+    """The directory ``<output_dir>/<name>``, created when missing, refused when a link leads it elsewhere."""
+    root = prepare_dir(output_dir)
+    directory = root / name
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportOutputError(f"cannot create the export directory {str(directory)!r}: {exc}") from exc
+    real_root, real_directory = os.path.realpath(root), os.path.realpath(directory)
+    if os.path.commonpath([real_root, real_directory]) != real_root or not directory.is_dir():
+        raise ExportOutputError(f"the export directory {str(directory)!r} leads outside {str(root)!r}")
+    return directory
+
+
+def write_file_atomic(path: Path, content: Union[str, bytes]) -> None:
+    """Write ``content`` to ``path`` through a temporary file renamed over it (a link at ``path`` is replaced, not followed)."""
+    temporary = path.parent / f".{path.name[:64]}.{secrets.token_hex(6)}.part"
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

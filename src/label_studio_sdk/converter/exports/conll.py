@@ -3,7 +3,7 @@
 ``result.conll`` starts with ``-DOCSTART- -X- O``; each annotation then adds one ``token -X- _ TAG`` line
 per token and a blank line. The text is the task-data value read by the first Labels control on a Text
 object; the spans are the results of every Labels control on that same data key, so no control's tags are
-dropped. Tokens come from ``converter.utils.tokenize`` (no NLTK): each labelled span boundary is a token
+dropped. Tokens come from ``converter.utils.token_offsets`` (no NLTK): each labelled span boundary is a token
 boundary, so a span inside a word or made of CJK characters keeps its tag. A token takes the first label of
 the span covering it; where spans overlap, the one starting earlier wins (then the one listed first).
 """
