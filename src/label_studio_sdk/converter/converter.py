@@ -236,7 +236,7 @@ class Converter:
             from label_studio_sdk.converter.exports.csv_export import write_csv
 
             separator = csv_separator or ("\t" if member is Format.TSV else ",")
-            return write_csv(tasks, schema, output, sep=separator, header=csv_header, choose=every)
+            return write_csv(tasks(), schema, output, sep=separator, header=csv_header, choose=every)
         if member is Format.CONLL2003:
             from label_studio_sdk.converter.exports.conll import write_conll2003
 

@@ -181,6 +181,10 @@ class MediaResolver(Generic[T]):
         url = located.url
         if located.error is not None:
             error = MediaDownloadError(located.task_id, url, located.error)
+            if self.images_dir is None:
+                # Nothing was to be fetched: the path only names the labels, and the URL's file name does too.
+                logger.debug("%s", error)
+                return MediaFile(url, self._names.claim(url_file_name(url), url), None, error)
             if self.on_error == "raise":
                 raise error
             self.failures += 1

@@ -453,8 +453,12 @@ def test_csv_file_path_and_separator(tmp_path: Path) -> None:
     assert write_csv(lambda: [task], config, tmp_path / "t", sep="\t").name == "result.tsv"
     with pytest.raises(ExportOutputError, match="one character"):
         write_csv(lambda: [task], config, tmp_path / "x", sep=";;")
-    with pytest.raises(TypeError, match="reads the tasks twice"):
-        write_csv([task], config, tmp_path / "y")  # type: ignore[arg-type]
+    # One pass: a plain iterator of tasks is enough, and no scratch file is left beside the output.
+    once = write_csv(iter([task]), config, tmp_path / "y")
+    assert once.read_text(encoding="utf-8") == write_csv(lambda: [task], config, tmp_path / "z").read_text(
+        encoding="utf-8"
+    )
+    assert sorted(path.name for path in (tmp_path / "y").iterdir()) == ["result.csv"]
 
 
 def test_output_must_be_a_directory(tmp_path: Path) -> None:

@@ -122,7 +122,8 @@ def write_asr_manifest(
                     "audio_filepath": f"{AUDIO_DIR}/{audio.name}",
                     "duration": duration,
                     "text": text,
-                    "annotator": annotator_of(item["completed_by"]),
+                    # A user id is written as text here (earlier releases did so; JSON_MIN keeps the int).
+                    "annotator": str(annotator_of(item["completed_by"])),
                 }
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return path

@@ -4,15 +4,18 @@ Rows are the JSON_MIN records with these changes: task-data keys named like a co
 anywhere in the export are renamed ``_data_<key>``; each chat control adds ``<name>_transcript``
 (``role: text`` lines); a non-empty annotation ``history`` is added; the annotator is written as text;
 dict and list values are JSON-encoded. Columns are the sorted union of the row keys, so the tasks are
-read twice: once for the columns, once for the rows.
+read once: rows wait in a scratch file until the columns are known.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import secrets
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Set, Tuple
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Sequence, Set, Tuple, Union
 
 from label_studio_sdk.converter.exports._output import (
     ExportOutputError,
@@ -68,25 +71,34 @@ def _chat_controls(output: Mapping[str, List[Dict[str, Any]]]) -> List[str]:
     return [name for name, values in output.items() if any(v.get("type") == CHAT_MESSAGE for v in values)]
 
 
-def _row(item: Mapping[str, Any], colliding: Set[str]) -> Dict[str, Any]:
-    """One row; later assignments win: annotation fields over task data, task data over transcripts."""
-    row: Dict[str, Any] = {"id": item["id"]}
+def _row_parts(item: Mapping[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any]]:
+    """A row in three parts, for ``_row``: what comes before the task data, the data, and what comes after it."""
+    before: Dict[str, Any] = {"id": item["id"]}
     output: Mapping[str, List[Dict[str, Any]]] = item["output"]
     for name, values in output.items():
-        row[name] = prettify(values)
+        before[name] = prettify(values)
     for name in _chat_controls(output):
-        row[f"{name}_transcript"] = transcript(row[name])
+        before[f"{name}_transcript"] = transcript(before[name])
     data = item.get("input")
-    for key, value in data.items() if isinstance(data, dict) else ():
-        row[DATA_PREFIX + key if key in colliding else key] = value
+    after: Dict[str, Any] = {}
     annotator = annotator_of(item["completed_by"])
-    row["annotator"] = annotator if annotator is None or isinstance(annotator, str) else str(annotator)
+    after["annotator"] = annotator if annotator is None or isinstance(annotator, str) else str(annotator)
     for key in _ANNOTATION_FIELDS:
-        row[key] = item[key]
+        after[key] = item[key]
     if "agreement" in item:
-        row["agreement"] = item["agreement"]
+        after["agreement"] = item["agreement"]
     if item.get("history"):
-        row["history"] = item["history"]
+        after["history"] = item["history"]
+    return before, data if isinstance(data, dict) else {}, after
+
+
+def _row(parts: Sequence[Mapping[str, Any]], colliding: Set[str]) -> Dict[str, Any]:
+    """One row; later assignments win: annotation fields over task data, task data over transcripts."""
+    before, data, after = parts
+    row = dict(before)
+    for key, value in data.items():
+        row[DATA_PREFIX + key if key in colliding else key] = value
+    row.update(after)
     return row
 
 
@@ -97,31 +109,48 @@ def _items(
         yield from annotation_items(task, index, choose=choose)
 
 
-def _survey(items: Iterable[Mapping[str, Any]]) -> Tuple[Set[str], List[str]]:
-    """The colliding task-data keys and the sorted columns, from one pass over the items."""
-    control_names: Set[str] = set()
-    data_keys: Set[str] = set()
-    # These columns are there even without rows, as in earlier releases.
-    other_keys: Set[str] = {"annotator", *_ANNOTATION_FIELDS}
-    for item in items:
+class _Survey:
+    """The colliding task-data keys and the columns, gathered row by row."""
+
+    def __init__(self) -> None:
+        self.control_names: Set[str] = set()
+        self.data_keys: Set[str] = set()
+        # These columns are there even without rows, as in earlier releases.
+        self.other_keys: Set[str] = {"annotator", *_ANNOTATION_FIELDS}
+
+    def add(self, item: Mapping[str, Any]) -> None:
         output: Mapping[str, Any] = item["output"]
-        control_names.update(output)
-        other_keys.update(f"{name}_transcript" for name in _chat_controls(output))
+        self.control_names.update(output)
+        self.other_keys.update(f"{name}_transcript" for name in _chat_controls(output))
         data = item.get("input")
         if isinstance(data, dict):
-            data_keys.update(data)
-        other_keys.add("id")
+            self.data_keys.update(data)
+        self.other_keys.add("id")
         if "agreement" in item:
-            other_keys.add("agreement")
+            self.other_keys.add("agreement")
         if item.get("history"):
-            other_keys.add("history")
-    colliding = data_keys & control_names
-    renamed = {DATA_PREFIX + key if key in colliding else key for key in data_keys}
-    return colliding, sorted(control_names | other_keys | renamed)
+            self.other_keys.add("history")
+
+    def result(self) -> Tuple[Set[str], List[str]]:
+        colliding = self.data_keys & self.control_names
+        renamed = {DATA_PREFIX + key if key in colliding else key for key in self.data_keys}
+        return colliding, sorted(self.control_names | self.other_keys | renamed)
+
+
+@contextlib.contextmanager
+def _spool(directory: Path) -> Iterator[IO[str]]:
+    """A scratch file beside the output, removed afterwards: rows wait there until the columns are known."""
+    path = directory / f".rows.{secrets.token_hex(6)}.jsonl"
+    try:
+        with open(path, "x+", encoding="utf-8", newline="\n") as handle:
+            yield handle
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def write_csv(
-    tasks: TasksFactory,
+    tasks: Union[Iterable[Mapping[str, Any]], TasksFactory],
     parsed_config: ParsedConfig,
     output_path_or_dir: PathLike,
     *,
@@ -129,25 +158,31 @@ def write_csv(
     header: bool = True,
     choose: Choose = "all",
 ) -> Path:
-    """Write the rows as CSV (``sep="\\t"`` for TSV); ``tasks`` is called twice and must give the same tasks each time.
+    """Write the rows as CSV (``sep="\\t"`` for TSV), reading the tasks once (or a function returning them).
 
-    The file is ``output_path_or_dir`` when it ends in .csv or .tsv, else ``result.csv`` (``result.tsv`` for
-    a tab separator) inside that directory.
+    The columns are the union of every row's keys, so rows are kept in a scratch file beside the output
+    until the last task is read. The file is ``output_path_or_dir`` when it ends in .csv or .tsv, else
+    ``result.csv`` (``result.tsv`` for a tab separator) inside that directory.
     """
-    if not callable(tasks):
-        raise TypeError(
-            "write_csv reads the tasks twice: pass a function that returns a fresh iterable of them"
-        )
     if len(sep) != 1:
         raise ExportOutputError(f"the CSV separator must be one character, not {sep!r}")
     path = output_file(output_path_or_dir, sep)
     index = ControlIndex(parsed_config)
-    colliding, columns = _survey(_items(tasks(), index, choose))
-    with atomic_text(path, newline="") as out:
-        writer = csv.writer(out, delimiter=sep, quoting=csv.QUOTE_NONNUMERIC)
-        if header:
-            writer.writerow(columns)
-        for item in _items(tasks(), index, choose):
-            row = _row(item, colliding)
-            writer.writerow([_cell(row.get(column, "")) for column in columns])
+    survey = _Survey()
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    with _spool(path.parent) as spool:
+        for item in _items(tasks() if callable(tasks) else tasks, index, choose):
+            survey.add(item)
+            spool.write(encode(_row_parts(item)))
+            spool.write("\n")
+        colliding, columns = survey.result()
+        spool.seek(0)
+        decode = json.JSONDecoder().decode
+        with atomic_text(path, newline="") as out:
+            writer = csv.writer(out, delimiter=sep, quoting=csv.QUOTE_NONNUMERIC)
+            if header:
+                writer.writerow(columns)
+            for line in spool:
+                row = _row(decode(line), colliding)
+                writer.writerow([_cell(row.get(column, "")) for column in columns])
     return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Mapping
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping
 
 from label_studio_sdk.converter.exports._output import PathLike, atomic_text, file_in_dir
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
@@ -73,40 +73,53 @@ def record_of(item: Mapping[str, Any]) -> Dict[str, Any]:
     return record
 
 
+_ENCODE_LEAF = json.JSONEncoder(ensure_ascii=False).encode  # one C-backed encoder, not one per call
+_ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
+_FLOAT_REPR = float.__repr__
+_INT_REPR = int.__repr__
+
+
 def _key_text(key: Any) -> str:
     """A dict key as ``json.dumps`` writes it (non-string scalars become strings)."""
     if isinstance(key, str):
-        return json.dumps(key, ensure_ascii=False)
+        return _ENCODE_STRING(key)
     if key is None or isinstance(key, (bool, int, float)):
-        return json.dumps(json.dumps(key))
+        return _ENCODE_STRING(_ENCODE_LEAF(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _leaf_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _ENCODE_STRING(value)
+    if kind is int:
+        return _INT_REPR(value)
+    if kind is float and value == value and value not in (float("inf"), float("-inf")):
+        return _FLOAT_REPR(value)
+    return _ENCODE_LEAF(value)  # bools, None, NaN, subclasses: exactly as json.dumps
 
 
 def indented_json(value: Any, level: int = 0) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte.
 
     The stdlib encodes indented JSON in pure Python through nested closures that form reference cycles, so
-    a long export would leave garbage for the cyclic collector; here the C encoder writes every leaf.
+    a long export would leave garbage for the cyclic collector; here leaves go through the C encoder.
     """
     if isinstance(value, dict):
         if not value:
             return "{}"
         inner = "\n" + "  " * (level + 1)
-        members = (f"{_key_text(key)}: {indented_json(item, level + 1)}" for key, item in value.items())
+        deeper = level + 1
+        members = [_key_text(key) + ": " + indented_json(item, deeper) for key, item in value.items()]
         return "{" + inner + ("," + inner).join(members) + "\n" + "  " * level + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         inner = "\n" + "  " * (level + 1)
-        return (
-            "["
-            + inner
-            + ("," + inner).join(indented_json(item, level + 1) for item in value)
-            + "\n"
-            + "  " * level
-            + "]"
-        )
-    return json.dumps(value, ensure_ascii=False)
+        deeper = level + 1
+        items = [indented_json(item, deeper) for item in value]
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+    return _leaf_text(value)
 
 
 def iter_records(
