@@ -29,7 +29,7 @@ from label_studio_sdk._extensions.label_studio_tools.core.label_config import pa
 from label_studio_sdk._extensions.label_studio_tools.core.utils import io
 from label_studio_sdk.converter import geometry
 from label_studio_sdk.converter.categories import Categories
-from label_studio_sdk.converter.exports._output import PathLike
+from label_studio_sdk.converter.exports._output import PathLike, safe_subdir
 from label_studio_sdk.converter.formats import (
     FORMAT_INFO,
     Format,
@@ -297,7 +297,10 @@ class Converter:
         if member is Format.BRUSH_TO_COCO:
             from label_studio_sdk.converter.exports.brush_coco import write_brush_coco
 
-            return write_brush_coco(tasks(), schema, output, choose=every)
+            written = write_brush_coco(tasks(), schema, output, choose=every)
+            # Earlier releases left an (empty) images folder beside the file, so the server served a zip.
+            safe_subdir(output, "images")
+            return written
         if member is Format.ASR_MANIFEST:
             from label_studio_sdk.converter.exports.asr import write_asr_manifest
 
