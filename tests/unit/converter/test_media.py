@@ -29,7 +29,7 @@ class _SlowImages(http.server.BaseHTTPRequestHandler):
     most_in_flight = 0
     delay = 0.3
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         cls = type(self)
         with cls.lock:
             cls.in_flight += 1
@@ -84,7 +84,7 @@ def test_downloads_run_concurrently_within_the_bound_and_keep_order(
     results = list(resolver.resolve(items, _requests(items)))
     assert [item for item, _ in results] == items  # export order, whatever the completion order
     assert 1 < _SlowImages.most_in_flight <= 4
-    for (url, number), media in results:
+    for (_url, number), media in results:
         assert media is not None and media.error is None and media.path is not None
         assert media.path.parent == images
         assert media.path.read_bytes() == f"/img{number}.png".encode()
@@ -151,7 +151,7 @@ def test_without_copies_nothing_is_fetched_and_names_follow_the_resolved_path(tm
     items = [(on_disk, 1), ("http://example.invalid/pics/b.png", 2), ("s3://bucket/c.png", 3)]
     resolver: MediaResolver[Tuple[str, int]] = MediaResolver(MediaSettings(upload_dir=str(uploads)))
     media = [found for _, found in resolver.resolve(items, _requests(items))]
-    assert [found.name for found in media if found is not None][0] == "a.png"
+    assert next(found.name for found in media if found is not None) == "a.png"
     assert (
         media[1] is not None and media[1].name.endswith("__b.png") and len(media[1].name) == len("b.png") + 10
     )
