@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from label_studio_sdk.converter._urls import join_input_url
 from label_studio_sdk.converter.geometry import (
     convert_annotation_to_yolo,
     convert_annotation_to_yolo_obb,
@@ -36,6 +37,7 @@ __all__ = [
     "get_json_root_type",
     "get_polygon_area",
     "get_polygon_bounding_box",
+    "join_input_url",
     "parse_config",
     "prettify_result",
     "tokenize",
@@ -269,12 +271,3 @@ class ExpandFullPath(argparse.Action):
 
     def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
         setattr(namespace, self.dest, os.path.abspath(os.path.expanduser(values)))
-
-
-def __getattr__(name: str) -> Any:
-    # Names whose modules would slow down ``import converter.utils`` (ML backends import it for one function).
-    if name == "join_input_url":
-        from label_studio_sdk.converter._urls import join_input_url
-
-        return join_input_url
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
