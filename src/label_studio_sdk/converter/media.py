@@ -15,6 +15,7 @@ import contextvars
 import hashlib
 import logging
 import os
+import re
 import shutil
 from collections import deque
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ DEFAULT_WORKERS = 8
 """Downloads in flight at once."""
 
 _MAX_STEM = 251  # a label file "<stem>.txt" stays within the usual 255-byte name limit
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class MediaDownloadError(LabelStudioError, OSError):
@@ -106,7 +108,11 @@ class _NameClaims:
         self._claimed: Set[int] = set()
 
     def claim(self, name: str, url: str) -> str:
-        """``name`` when unused, else a name made unique with the URL's digest (and a counter if need be)."""
+        """``name`` when its stem is unused, else a name made unique with the URL's digest (and a counter).
+
+        Stems, not names, are claimed: ``cat.png`` and ``cat.jpg`` would otherwise share ``labels/cat.txt``.
+        """
+        name = _SURROGATES.sub("_", name)  # a lone surrogate cannot be a file name
         candidate = name
         stem, extension = os.path.splitext(name)
         stem = stem[: _MAX_STEM - 20]  # room for the suffixes
@@ -120,8 +126,9 @@ class _NameClaims:
 
     @staticmethod
     def _key(name: str) -> int:
-        # Case-folded, so the names stay distinct on case-insensitive filesystems too.
-        raw = hashlib.blake2b(name.casefold().encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        # The stem as labels use it, case-folded so names stay distinct on case-insensitive filesystems too.
+        stem = os.path.splitext(name)[0][:_MAX_STEM]
+        raw = hashlib.blake2b(stem.casefold().encode("utf-8", "surrogatepass"), digest_size=8).digest()
         return int.from_bytes(raw, "big")
 
 

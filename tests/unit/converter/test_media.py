@@ -220,3 +220,20 @@ def test_settings_reprs_do_not_show_the_token() -> None:
     resolver: MediaResolver[Dict[str, Any]] = MediaResolver(settings)
     assert "secret-token-123" not in repr(settings)
     assert "secret-token-123" not in repr(resolver)
+
+
+def test_names_that_share_a_stem_get_distinct_stems(tmp_path: Path) -> None:
+    uploads = tmp_path / "upload"
+    items = [(_upload(uploads, 1, "cat.png", b"p"), 1), (_upload(uploads, 1, "CAT.jpg", b"j"), 2)]
+    resolver: MediaResolver[Tuple[str, int]] = MediaResolver(MediaSettings(upload_dir=str(uploads)))
+    stems = [found.stem for _, found in resolver.resolve(items, _requests(items)) if found is not None]
+    assert stems[0] == "cat" and stems[1].startswith("CAT__") and len(set(s.casefold() for s in stems)) == 2
+
+
+def test_a_lone_surrogate_in_a_url_gives_a_usable_name(tmp_path: Path) -> None:
+    items = [("http://example.invalid/bad\ud800.png", 1)]
+    resolver: MediaResolver[Tuple[str, int]] = MediaResolver(MediaSettings())
+    ((_, found),) = resolver.resolve(items, _requests(items))
+    assert found is not None
+    found.name.encode("utf-8")  # would raise on a surrogate
+    assert found.name.endswith("bad_.png")
