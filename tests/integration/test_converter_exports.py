@@ -119,19 +119,21 @@ def _polygon(label: str, points: List[List[float]], size: Tuple[int, int]) -> Di
 @pytest.fixture(scope="module")
 def image_project(client: LabelStudio, tmp_path_factory: pytest.TempPathFactory) -> int:
     folder = tmp_path_factory.mktemp("images")
-    sizes = [(40, 30), (64, 48), (50, 50)]
+    sizes = [(40, 30), (64, 48), (50, 50), (80, 40)]
     files = [_png(folder / f"img{index}.png", size, (index * 60, 20, 90)) for index, size in enumerate(sizes)]
     project_id, tasks = _project(client, "converter: image", IMAGE_CONFIG, files)
     client.annotations.create(
         tasks[0].id,
         result=[
             _rect("cat", 10, 20, 30, 40, sizes[0]),
-            _rect("dog", 50, 5, 20, 25, sizes[0], rotation=30),
+            _rect("dog", 50, 5, 20, 25, sizes[0]),
             _polygon("cat", [[10, 10], [60, 15], [40, 70]], sizes[0]),
         ],
     )
     client.annotations.create(tasks[1].id, result=[_rect("dog", 1.5, 2.25, 50, 60.125, sizes[1])])
     # tasks[2] stays unlabelled: exported with download_all_tasks.
+    # img3 has the one rotated box: YOLO_OBB must match; COCO, VOC and plain YOLO differ on purpose (README).
+    client.annotations.create(tasks[3].id, result=[_rect("cat", 20, 10, 30, 40, sizes[3], rotation=30)])
     return project_id
 
 
@@ -255,18 +257,6 @@ def _close(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _coco_equal(name: str) -> Callable[[Files, Files], None]:
-    def compare(ours: Files, theirs: Files) -> None:
-        assert ours.keys() == theirs.keys()
-        ours_doc, theirs_doc = _coco_without_time(ours, name), _coco_without_time(theirs, name)
-        assert _close(ours_doc, theirs_doc), (ours_doc, theirs_doc)
-        for other in ours:
-            if other != name:
-                assert ours[other] == theirs[other], other
-
-    return compare
-
-
 def _json_min_equal(ours: Files, theirs: Files) -> None:
     # The published writes JSON_MIN with ujson, which escapes "/" as "\/": same JSON, other bytes.
     assert ours.keys() == theirs.keys()
@@ -291,14 +281,56 @@ def _brush_coco_equal(ours: Files, theirs: Files) -> None:
     assert all(ours_area >= theirs_area for ours_area, theirs_area in zip(our_areas, their_areas))
 
 
+ROTATED_IMAGE = "img3"  # its box is rotated: we box it in pixels (COCO, VOC, YOLO); the published does not
+UNLABELLED_IMAGE = "img2"
+
+
+def _image_files_equal(ours: Files, theirs: Files) -> None:
+    """Same files and bytes, except the rotated image's labels and VOC's file for the unlabelled image."""
+    extra = set(ours) - set(theirs)
+    assert set(theirs) <= set(ours), set(theirs) - set(ours)
+    # VOC: an unlabelled image with a known size gets its (object-less) annotation file.
+    assert all(name.startswith("Annotations/") and UNLABELLED_IMAGE in name for name in extra), extra
+    differing = sorted(name for name in theirs if ours[name] != theirs[name])
+    assert all(ROTATED_IMAGE in name for name in differing), differing
+
+
+def _image_coco_equal(ours: Files, theirs: Files) -> None:
+    """COCO: the published file_name is a path relative to wherever the upload folder is (unusable); ours
+    is ``images/<name>``. The rotated box differs as in ``_image_files_equal``; all else is equal."""
+    assert ours.keys() == theirs.keys()
+    for name in ours:
+        if name != "result.json":
+            assert ours[name] == theirs[name], name
+    documents = [_coco_without_time(files, "result.json") for files in (ours, theirs)]
+    rotated_ids = []
+    for document in documents:
+        for image in document["images"]:
+            image["file_name"] = os.path.basename(image["file_name"])
+        rotated_ids.append(
+            {image["id"] for image in document["images"] if ROTATED_IMAGE in image["file_name"]}
+        )
+    assert rotated_ids[0] == rotated_ids[1] and len(rotated_ids[0]) == 1
+    boxes = []
+    for document in documents:
+        rotated = [item for item in document["annotations"] if item["image_id"] in rotated_ids[0]]
+        boxes.append([(item.pop("bbox"), item.pop("area")) for item in rotated])
+    assert _close(documents[0], documents[1]), documents
+    (our_box, _), (their_box, _) = boxes[0][0], boxes[1][0]
+    assert our_box != their_box
+
+
 # Formats whose files differ on purpose, with the comparison that holds instead of byte equality.
 DOCUMENTED: Dict[str, Callable[[Files, Files], None]] = {
     # The published copies the server's JSON bytes; we write the same tasks one per line.
     "JSON": _parsed_equal,
     "JSON_MIN": _json_min_equal,
     # COCO has the export time in info; the rest must match.
-    "COCO": _coco_equal("result.json"),
-    "COCO_WITH_IMAGES": _coco_equal("result.json"),
+    "COCO": _image_coco_equal,
+    "COCO_WITH_IMAGES": _image_coco_equal,
+    "VOC": _image_files_equal,
+    "YOLO": _image_files_equal,
+    "YOLO_WITH_IMAGES": _image_files_equal,
     "BRUSH_TO_COCO": _brush_coco_equal,
 }
 
@@ -320,10 +352,8 @@ def _compare_every_format(
         access_token=API_KEY,
         hostname=None,
     )
-    # What the server offers is what our supported_formats says, in the same order.
-    assert [name for name in enabled if name != "DOCLANG"] == [
-        name for name in converter.supported_formats if name != "CSV_OLD"
-    ]
+    # What the server offers is what our supported_formats says (the server lists them in all_formats order).
+    assert {name for name in enabled if name != "DOCLANG"} == set(converter.supported_formats) - {"CSV_OLD"}
     compared = []
     for name in enabled:
         if name == "DOCLANG":
