@@ -142,11 +142,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--big-tasks", type=int, default=1_000_000, help="0 skips the memory run")
+    parser.add_argument(
+        "--work-dir", help="where the generated exports and outputs go (default: the repository)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     options = parser.parse_args()
     results: Dict[str, Any] = {"tasks": options.tasks, "throughput": {}, "memory": {}}
     rows: List[str] = []
-    work = Path(tempfile.mkdtemp(prefix="converter-bench-"))
+    # In the repository, not /tmp: on some machines /tmp is an overlay where creating a file costs ~0.5 ms,
+    # which would time the filesystem rather than the converters (YOLO writes one file per image).
+    work = Path(tempfile.mkdtemp(prefix=".converter-bench-", dir=options.work_dir or REPO))
     try:
         export = work / "export.json"
         write_export(export, options.tasks)

@@ -67,11 +67,12 @@ def pixel_corners(label: Mapping[str, Any], size: Tuple[float, float]) -> Option
         return None
     image_width, image_height = size
     x, y, width, height = box
+    # x / 100 * W, not x * W / 100: the same floats as earlier releases, digit for digit.
     return corners(
-        x * image_width / 100,
-        y * image_height / 100,
-        width * image_width / 100,
-        height * image_height / 100,
+        x / 100 * image_width,
+        y / 100 * image_height,
+        width / 100 * image_width,
+        height / 100 * image_height,
         rotation_of(label),
     )
 
@@ -135,7 +136,9 @@ def _pairs(values: Any) -> List[Point]:
     return list(zip(flat[0::2], flat[1::2]))
 
 
-def convert_yolo_obb_to_annotation(xyxyxyxy: Any, original_width: float, original_height: float) -> Dict[str, float]:
+def convert_yolo_obb_to_annotation(
+    xyxyxyxy: Any, original_width: float, original_height: float
+) -> Dict[str, float]:
     """An LS rectangle (percent ``x``, ``y``, ``width``, ``height``, ``rotation``) from four corners in pixels.
 
     The corners are in order around the box, as YOLO OBB models give them; the first one becomes the

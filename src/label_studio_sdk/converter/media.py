@@ -146,6 +146,14 @@ class MediaResolver(Generic[T]):
             raise ValueError(f"on_error must be 'skip' or 'raise', not {on_error!r}")
         self.settings = settings
         self.images_dir = copy_into
+        # Resolved once per export instead of once per task (environment variables, the default upload folder).
+        self._hostname = io._label_studio_url(settings.hostname)
+        self._access_token = io._api_key(settings.access_token)
+        self._upload_dir = settings.upload_dir or (
+            os.path.join(settings.project_dir, "upload")
+            if settings.project_dir
+            else os.path.join(io._user_data_dir(), "media", "upload")
+        )
         self.on_error = on_error
         self.failures = 0
         self._names = _NameClaims()
@@ -158,9 +166,9 @@ class MediaResolver(Generic[T]):
             url,
             cache_dir=str(self.images_dir) if self.images_dir is not None else None,
             project_dir=settings.project_dir,
-            hostname=settings.hostname,
-            image_dir=settings.upload_dir,
-            access_token=settings.access_token,
+            hostname=self._hostname,
+            image_dir=self._upload_dir,
+            access_token=self._access_token,
             download_resources=download,
             task_id=task_id,
         )

@@ -9,13 +9,26 @@ import pytest
 from label_studio_sdk.converter import geometry, utils
 from label_studio_sdk.converter.converter import Converter
 
-ROTATED = {"x": 10, "y": 20, "width": 30, "height": 40, "rotation": 30, "original_width": 200, "original_height": 100}
+ROTATED = {
+    "x": 10,
+    "y": 20,
+    "width": 30,
+    "height": 40,
+    "rotation": 30,
+    "original_width": 200,
+    "original_height": 100,
+}
 
 
 def test_corners_rotate_around_the_top_left_corner_in_pixels() -> None:
     points = geometry.convert_annotation_to_yolo_obb(ROTATED, normalize=False)
     assert points is not None
-    expected = [(20.0, 20.0), (71.96152422706632, 50.0), (51.96152422706632, 84.64101615137756), (0.0, 54.64101615)]
+    expected = [
+        (20.0, 20.0),
+        (71.96152422706632, 50.0),
+        (51.96152422706632, 84.64101615137756),
+        (0.0, 54.64101615),
+    ]
     for (px, py), (ex, ey) in zip(points, expected):
         assert px == pytest.approx(ex, abs=1e-6) and py == pytest.approx(ey, abs=1e-6)
     normalised = geometry.convert_annotation_to_yolo_obb(ROTATED)

@@ -185,7 +185,11 @@ def test_images_sharing_a_basename_or_a_stem_get_distinct_files(tmp_path: Path) 
         "cat__0d439308.xml": "cat__0d439308.png",
         "cat__b8bf52f5.xml": "cat__b8bf52f5.jpg",  # stems are unique across extensions too
     }
-    assert sorted(os.listdir(tmp_path / "out" / "images")) == ["cat.png", "cat__0d439308.png", "cat__b8bf52f5.jpg"]
+    assert sorted(os.listdir(tmp_path / "out" / "images")) == [
+        "cat.png",
+        "cat__0d439308.png",
+        "cat__b8bf52f5.jpg",
+    ]
     # Each file holds its own task's box (10%, 20% and 30% of 200 px).
     widths = {name: boxes(text)[0][3] for name, text in files.items()}
     assert widths == {"cat.xml": 20, "cat__0d439308.xml": 40, "cat__b8bf52f5.xml": 60}

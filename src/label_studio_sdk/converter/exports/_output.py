@@ -72,7 +72,9 @@ def safe_subdir(output_dir: PathLike, name: str) -> Path:
 
 def write_file_atomic(path: Path, content: Union[str, bytes]) -> None:
     """Write ``content`` to ``path`` through a temporary file renamed over it (a link at ``path`` is replaced, not followed)."""
-    temporary = path.parent / f".{secrets.token_hex(8)}.part"  # not from ``path.name``: that may be near the limit
+    temporary = (
+        path.parent / f".{secrets.token_hex(8)}.part"
+    )  # not from ``path.name``: that may be near the limit
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with open(temporary, "xb") as handle:

@@ -344,6 +344,10 @@ def keypoint_names(controls: Mapping[str, Mapping[str, Any]]) -> List[str]:
 # -- the COCO file -------------------------------------------------------------------------------------
 
 
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 class _Spool:
     """A JSON array's members written to a temporary file in the output folder, one per line."""
 
@@ -367,7 +371,7 @@ class _Spool:
     def add(self, entry: Mapping[str, Any]) -> None:
         if self.count:
             self.handle.write(",\n    ")
-        self.handle.write(json.dumps(entry, ensure_ascii=False))
+        self.handle.write(_ENCODE(entry))
         self.count += 1
 
     def write_array(self, out: IO[str]) -> None:

@@ -558,17 +558,18 @@ def get_local_path(
     """
     hostname = _label_studio_url(hostname)
     access_token = _api_key(access_token)
-    logger.debug(
-        "get_local_path(url=%s, cache_dir=%s, project_dir=%s, hostname=%s, image_dir=%s, download_resources=%s, "
-        "task_id=%s)",
-        _display_url(url, hostname),
-        cache_dir,
-        project_dir,
-        hostname,
-        image_dir,
-        download_resources,
-        task_id,
-    )
+    if logger.isEnabledFor(logging.DEBUG):  # exports call this once per task: skip building the message
+        logger.debug(
+            "get_local_path(url=%s, cache_dir=%s, project_dir=%s, hostname=%s, image_dir=%s, download_resources=%s, "
+            "task_id=%s)",
+            _display_url(url, hostname),
+            cache_dir,
+            project_dir,
+            hostname,
+            image_dir,
+            download_resources,
+            task_id,
+        )
     url, hostname = _normalise_url(url, hostname)
     if image_dir is None:
         image_dir = (
