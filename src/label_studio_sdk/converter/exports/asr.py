@@ -44,7 +44,7 @@ def _flac_duration(path: Path) -> Optional[float]:
     # "fLaC", then the STREAMINFO block: sample rate (20 bits) and total samples (36 bits) at bytes 18..25.
     if len(header) < 26 or header[:4] != b"fLaC":
         return None
-    packed = struct.unpack(">Q", header[18:26])[0]
+    packed = int.from_bytes(header[18:26], "big")
     sample_rate = packed >> 44
     total_samples = packed & ((1 << 36) - 1)
     if not sample_rate or not total_samples:
