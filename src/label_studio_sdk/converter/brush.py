@@ -7,7 +7,6 @@ when numpy is installed (``as_array=None``), lists otherwise, and ``as_array`` f
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -111,12 +110,9 @@ def decode_from_annotation(from_name: str, results: Iterable[Dict[str, Any]]) ->
 
 def image2rle(path: str) -> Tuple[List[int], int, int]:
     """``(rle, width, height)`` of a mask image: grey levels above 128 become 255, the rest 0."""
-    try:
-        image_module: Any = importlib.import_module("PIL.Image")
-    except ImportError as error:
-        raise ImportError(
-            "image2rle needs Pillow: pip install 'label-studio-sdk[converter]' (or pillow)"
-        ) from error
+    from label_studio_sdk.converter._deps import require
+
+    image_module: Any = require("PIL.Image", purpose="image2rle")
     with image_module.open(path) as image:
         grey = image.convert("L")
         width, height = grey.size

@@ -146,7 +146,8 @@ class MediaResolver(Generic[T]):
             raise ValueError(f"on_error must be 'skip' or 'raise', not {on_error!r}")
         self.settings = settings
         self.images_dir = copy_into
-        # Resolved once per export instead of once per task (environment variables, the default upload folder).
+        # Resolved once per export instead of once per task (environment variables, the default folders).
+        self._cache_dir = str(copy_into) if copy_into is not None else io._user_cache_dir()
         self._hostname = io._label_studio_url(settings.hostname)
         self._access_token = io._api_key(settings.access_token)
         self._upload_dir = settings.upload_dir or (
@@ -164,7 +165,7 @@ class MediaResolver(Generic[T]):
         settings = self.settings
         return io.get_local_path(
             url,
-            cache_dir=str(self.images_dir) if self.images_dir is not None else None,
+            cache_dir=self._cache_dir,
             project_dir=settings.project_dir,
             hostname=self._hostname,
             image_dir=self._upload_dir,

@@ -248,6 +248,7 @@ def test_decode_from_annotation_keys_and_masks() -> None:
 
 def test_image2rle_without_pillow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)  # other tests may have imported it already
     with pytest.raises(ImportError, match=r"label-studio-sdk\[converter\]"):
         image2rle("mask.png")
 
