@@ -1,6 +1,6 @@
 """Class ids for the labels of a config, shared by the COCO, YOLO and VOC exports.
 
-Labels get ids in alphabetical order, from 0. A ``<Label category="N">`` attribute pins a label to id N,
+Labels get ids in alphabetical order, from 0 (or in config order, as the YOLO pose format numbers them). A ``<Label category="N">`` attribute pins a label to id N,
 and the other labels take the smallest ids left free. A label met only in the data (not in the config) gets
 the next free id when first seen, so the ids of config labels never depend on the data.
 """
@@ -8,7 +8,7 @@ the next free id when first seen, so the ids of config labels never depend on th
 from __future__ import annotations
 
 import logging
-from typing import Any, Collection, Dict, List, Mapping, Optional
+from typing import Any, Collection, Dict, List, Literal, Mapping, Optional
 
 from label_studio_sdk.converter.items import ParsedConfig
 
@@ -35,7 +35,11 @@ class Categories:
     """Label name to class id, for the controls of ``parsed_config`` whose type is in ``control_types``."""
 
     def __init__(
-        self, parsed_config: ParsedConfig, control_types: Collection[str] = IMAGE_LABEL_TYPES
+        self,
+        parsed_config: ParsedConfig,
+        control_types: Collection[str] = IMAGE_LABEL_TYPES,
+        *,
+        order: Literal["alphabetical", "config"] = "alphabetical",
     ) -> None:
         pinned: Dict[str, int] = {}
         names: List[str] = []
@@ -55,7 +59,7 @@ class Categories:
                         logger.warning("label %r: category %s is already taken; it gets a free id", name, pin)
                     names.append(name)
         self._ids: Dict[str, int] = dict(pinned)
-        for name in sorted(names):
+        for name in sorted(names) if order == "alphabetical" else names:
             self._ids[name] = self._free_id()
         self.from_config = frozenset(self._ids)
 

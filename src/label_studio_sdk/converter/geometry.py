@@ -15,18 +15,19 @@ Point = Tuple[float, float]
 Box = Tuple[float, float, float, float]
 
 
-def _number(value: Any) -> Optional[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            return float(value)  # numpy scalars and numeric strings
-        except (TypeError, ValueError):
-            return None
-    return float(value)
+def as_number(value: Any) -> Optional[float]:
+    """A coordinate as a float (numpy scalars and numeric strings too); None for bools and non-numbers."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def rectangle_of(label: Mapping[str, Any]) -> Optional[Box]:
     """``(x, y, width, height)`` in percent, or None when a field is missing or not a number."""
-    numbers = [_number(label.get(key)) for key in ("x", "y", "width", "height")]
+    numbers = [as_number(label.get(key)) for key in ("x", "y", "width", "height")]
     if any(number is None for number in numbers):
         return None
     x, y, width, height = (number or 0.0 for number in numbers)
@@ -35,15 +36,15 @@ def rectangle_of(label: Mapping[str, Any]) -> Optional[Box]:
 
 def image_size_of(label: Mapping[str, Any]) -> Optional[Tuple[float, float]]:
     """The ``(original_width, original_height)`` of a result, when both are positive numbers."""
-    width = _number(label.get("original_width"))
-    height = _number(label.get("original_height"))
+    width = as_number(label.get("original_width"))
+    height = as_number(label.get("original_height"))
     if width is None or height is None or width <= 0 or height <= 0:
         return None
     return width, height
 
 
 def rotation_of(label: Mapping[str, Any]) -> float:
-    return _number(label.get("rotation")) or 0.0
+    return as_number(label.get("rotation")) or 0.0
 
 
 def corners(x: float, y: float, width: float, height: float, rotation: float) -> List[Point]:
@@ -186,7 +187,7 @@ def polygon_points(label: Mapping[str, Any]) -> Optional[List[Point]]:
     for point in points:
         if not isinstance(point, (list, tuple)) or len(point) < 2:
             return None
-        px, py = _number(point[0]), _number(point[1])
+        px, py = as_number(point[0]), as_number(point[1])
         if px is None or py is None:
             return None
         pairs.append((px, py))

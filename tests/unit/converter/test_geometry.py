@@ -90,3 +90,13 @@ def test_polygon_area_and_box() -> None:
     assert geometry.polygon_points({"points": [[1, 2], [3, 4], [5, "6"]]}) == [(1, 2), (3, 4), (5, 6)]
     assert geometry.polygon_points({"points": [[1, 2], [3]]}) is None
     assert geometry.polygon_points({}) is None
+
+
+def test_numbers_are_read_leniently_but_bools_are_not_numbers() -> None:
+    assert geometry.as_number("1.5") == 1.5 and geometry.as_number(2) == 2.0
+    assert (
+        geometry.as_number(True) is None
+        and geometry.as_number("x") is None
+        and geometry.as_number(None) is None
+    )
+    assert geometry.rectangle_of({"x": True, "y": 1, "width": 1, "height": 1}) is None

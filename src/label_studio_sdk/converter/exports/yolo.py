@@ -43,7 +43,6 @@ from typing import (
     List,
     Mapping,
     Optional,
-    Protocol,
     Sequence,
     Set,
     Tuple,
@@ -89,79 +88,6 @@ _OPEN_FLAGS = (
 )
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _USE_DIR_FD = os.open in os.supports_dir_fd and os.mkdir in os.supports_dir_fd
-
-
-def _category_pin(attributes: Any) -> Optional[int]:
-    raw = attributes.get("category") if isinstance(attributes, Mapping) else None
-    try:
-        pin = int(str(raw).strip()) if raw is not None else None
-    except ValueError:
-        return None
-    return pin if pin is not None and pin >= 0 else None
-
-
-def _number(value: Any) -> Optional[float]:
-    """A coordinate as a float (numeric strings too, as ``geometry`` reads them); None when it is not a number."""
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class _Classes(Protocol):
-    def id_of(self, name: str) -> int: ...
-
-    def names_by_id(self) -> List[str]: ...
-
-    def entries(self) -> List[Dict[str, Any]]: ...
-
-
-class _ConfigOrderClasses:
-    """Class ids in config order (the pose format's rectangle classes); a ``category`` pin is honoured."""
-
-    def __init__(self, parsed_config: ParsedConfig, control_types: Sequence[str]) -> None:
-        names: List[str] = []
-        self._ids: Dict[str, int] = {}
-        for control in parsed_config.values():
-            if control.get("type") not in control_types:
-                continue
-            attributes = control.get("labels_attrs") or {}
-            for name in control.get("labels") or ():
-                if name in names:
-                    continue
-                names.append(name)
-                pin = _category_pin(attributes.get(name))
-                if pin is not None and pin not in self._ids.values():
-                    self._ids[name] = pin
-        for name in names:
-            if name not in self._ids:
-                self._ids[name] = self._free_id()
-
-    def _free_id(self) -> int:
-        taken = set(self._ids.values())
-        candidate = 0
-        while candidate in taken:
-            candidate += 1
-        return candidate
-
-    def id_of(self, name: str) -> int:
-        found = self._ids.get(name)
-        if found is None:
-            found = self._ids[name] = self._free_id()
-            logger.info("label %r is not in the labeling config; it gets class id %s", name, found)
-        return found
-
-    def names_by_id(self) -> List[str]:
-        by_id = {ident: name for name, ident in self._ids.items()}
-        size = max(by_id) + 1 if by_id else 0
-        return [by_id.get(ident, f"__unused_{ident}__") for ident in range(size)]
-
-    def entries(self) -> List[Dict[str, Any]]:
-        return [
-            {"id": ident, "name": name} for name, ident in sorted(self._ids.items(), key=lambda pair: pair[1])
-        ]
 
 
 # -- what the config asks for --------------------------------------------------------------------------
@@ -359,7 +285,7 @@ class _LineMaker:
     """Turns one annotation's regions into label lines, for the plain, oriented or pose layout."""
 
     def __init__(
-        self, classes: _Classes, oriented: bool, slots: Optional[List[str]], index: ControlIndex
+        self, classes: Categories, oriented: bool, slots: Optional[List[str]], index: ControlIndex
     ) -> None:
         self.classes = classes
         self.oriented = oriented
@@ -436,7 +362,7 @@ class _LineMaker:
     ) -> None:
         if parent is None:
             return  # a keypoint of no box has no line to join
-        x, y = _number(value.get("x")), _number(value.get("y"))
+        x, y = geometry.as_number(value.get("x")), geometry.as_number(value.get("y"))
         if x is None or y is None:
             task.skip(from_name, "no numeric x/y")
             return
@@ -678,10 +604,10 @@ def write_yolo(
     index = ControlIndex(controls)
     pose = any(control.get("type") == _KEYPOINT_LABELS for control in controls.values())
     slots: Optional[List[str]] = None
-    classes: _Classes
+    classes: Categories
     if pose:
         slots = _keypoint_slots(controls)
-        classes = _ConfigOrderClasses(parsed_config, _POSE_CLASS_CONTROLS)
+        classes = Categories(parsed_config, _POSE_CLASS_CONTROLS, order="config")
         if not any(control.get("type") in _POSE_CLASS_CONTROLS for control in controls.values()):
             logger.warning(
                 "the config has KeyPointLabels but no RectangleLabels; pose lines need boxes, so none are written"
