@@ -28,7 +28,20 @@ import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    IO,
+    Any,
+    Collection,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from label_studio_sdk.converter._deps import require
 from label_studio_sdk.converter.categories import Categories
@@ -84,14 +97,16 @@ Size = Tuple[float, float]
 # -- shared with the VOC export ------------------------------------------------------------------------
 
 
-def image_controls(parsed_config: ParsedConfig, format_name: str) -> Tuple[str, Dict[str, Mapping[str, Any]]]:
-    """The task-data key of the image and the shape controls that label it (config order).
+def image_controls(
+    parsed_config: ParsedConfig, format_name: str, control_types: Collection[str] = SHAPE_CONTROLS
+) -> Tuple[str, Dict[str, Mapping[str, Any]]]:
+    """The task-data key of the image and the controls of ``control_types`` that label it (config order).
 
-    The image is the first Image object a shape control reads; controls on other objects are left out.
+    The image is the first Image object such a control reads; controls on other objects are left out.
     """
     image_key: Optional[str] = None
     for control in parsed_config.values():
-        if control.get("type") not in SHAPE_CONTROLS:
+        if control.get("type") not in control_types:
             continue
         for input_info in control.get("inputs") or ():
             if input_info.get("type") == "Image" and isinstance(input_info.get("value"), str):
@@ -107,7 +122,7 @@ def image_controls(parsed_config: ParsedConfig, format_name: str) -> Tuple[str, 
     controls = {
         name: control
         for name, control in parsed_config.items()
-        if control.get("type") in SHAPE_CONTROLS
+        if control.get("type") in control_types
         and any(
             input_info.get("type") == "Image" and input_info.get("value") == image_key
             for input_info in control.get("inputs") or ()

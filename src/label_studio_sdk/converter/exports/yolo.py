@@ -53,7 +53,7 @@ from label_studio_sdk.converter import geometry
 from label_studio_sdk.converter._deps import require
 from label_studio_sdk.converter.categories import IMAGE_LABEL_TYPES, Categories
 from label_studio_sdk.converter.exports._output import PathLike, prepare_dir, safe_subdir, write_file_atomic
-from label_studio_sdk.converter.formats import FormatNotSupportedError
+from label_studio_sdk.converter.exports.coco import image_controls
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 from label_studio_sdk.converter.media import MediaFile, MediaResolver, MediaSettings, OnError
 
@@ -91,29 +91,6 @@ _USE_DIR_FD = os.open in os.supports_dir_fd and os.mkdir in os.supports_dir_fd
 
 
 # -- what the config asks for --------------------------------------------------------------------------
-
-
-def _image_controls(parsed_config: ParsedConfig) -> Tuple[str, Dict[str, Mapping[str, Any]]]:
-    """The data key of the image and the region controls on it (those on the first image met)."""
-    image_key: Optional[str] = None
-    controls: Dict[str, Mapping[str, Any]] = {}
-    for name, control in parsed_config.items():
-        if control.get("type") not in _REGION_CONTROLS:
-            continue
-        keys = [
-            entry.get("value")
-            for entry in control.get("inputs") or ()
-            if entry.get("type") == "Image" and isinstance(entry.get("value"), str)
-        ]
-        if not keys or (image_key is not None and keys[0] != image_key):
-            continue
-        image_key = keys[0]
-        controls[name] = control
-    if image_key is None:
-        raise FormatNotSupportedError(
-            "YOLO needs an Image object with RectangleLabels, PolygonLabels, KeyPointLabels or Labels"
-        )
-    return image_key, controls
 
 
 def _keypoint_slots(controls: Mapping[str, Mapping[str, Any]]) -> List[str]:
@@ -600,7 +577,7 @@ def write_yolo(
     boxes (YOLO_OBB). ``split_labelers`` writes ``labels/<annotator>/<stem>.txt`` with ``choose`` applied to
     each annotator's annotations. ``choose="all"`` writes the regions of every annotation into the file.
     """
-    image_key, controls = _image_controls(parsed_config)
+    image_key, controls = image_controls(parsed_config, "YOLO", _REGION_CONTROLS)
     index = ControlIndex(controls)
     pose = any(control.get("type") == _KEYPOINT_LABELS for control in controls.values())
     slots: Optional[List[str]] = None
