@@ -274,3 +274,19 @@ def test_asr_reads_flac_lengths_and_skips_unknown_audio(
     mp3.write_bytes(b"ID3\x03\x00" + b"\0" * 100)
     assert audio_duration(mp3) is None
     assert audio_duration(tmp_path / "missing.wav") is None
+
+
+def test_brush_and_utils_import_without_the_export_machinery() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from label_studio_sdk.converter.brush import mask2rle\n"
+        "from label_studio_sdk.converter.utils import convert_yolo_obb_to_annotation\n"
+        "heavy = [m for m in ('label_studio_sdk.converter.converter', 'label_studio_sdk.converter.media',"
+        " 'concurrent.futures', 'httpx') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
