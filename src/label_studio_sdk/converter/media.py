@@ -70,8 +70,13 @@ class MediaFile:
 
     url: str
     name: str
-    path: Optional[Path]
+    local: Optional[str]
     error: Optional[MediaDownloadError] = None
+
+    @property
+    def path(self) -> Optional[Path]:
+        # Built on demand: pathlib interns every path part, which would keep a string per image alive.
+        return None if self.local is None else Path(self.local)
 
     @property
     def stem(self) -> str:
@@ -208,14 +213,14 @@ class MediaResolver(Generic[T]):
             # The published converter names labels after the URL's file name when the path cannot be resolved.
             return MediaFile(url, self._names.claim(url_file_name(url), url), None, error)
         assert located.path is not None
-        found = Path(located.path)
-        name = self._names.claim(io._safe_filename(found.name) or url_file_name(url), url)
+        found = located.path
+        name = self._names.claim(io._safe_filename(os.path.basename(found)) or url_file_name(url), url)
         if self.images_dir is None:
             return MediaFile(url, name, found)
         target = self.images_dir / name
-        if found != target:
+        if os.path.abspath(found) != os.path.abspath(target):
             try:
-                self._copy(found, target)
+                self._copy(Path(found), target)
             except OSError as exc:
                 error = MediaDownloadError(located.task_id, url, exc)
                 if self.on_error == "raise":
@@ -223,7 +228,7 @@ class MediaResolver(Generic[T]):
                 self.failures += 1
                 logger.warning("%s", error)
                 return MediaFile(url, name, None, error)
-        return MediaFile(url, name, target)
+        return MediaFile(url, name, str(target))
 
     @staticmethod
     def _copy(source: Path, target: Path) -> None:
