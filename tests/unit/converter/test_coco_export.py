@@ -756,7 +756,9 @@ def test_memory_stays_flat_for_many_tasks(tmp_path: Path) -> None:
     config = parse_config(CONFIG)
     # A small export first, so modules and caches loaded on first use are not counted (the suite's order
     # decides which of them are still to load).
-    write_coco(list(many_tasks())[:10], config, tmp_path / "warm-up", media=MediaSettings(), copy_images=False)
+    write_coco(
+        list(many_tasks())[:10], config, tmp_path / "warm-up", media=MediaSettings(), copy_images=False
+    )
     tracemalloc.start()
     try:
         path = write_coco(many_tasks(), config, tmp_path, media=MediaSettings(), copy_images=False)
