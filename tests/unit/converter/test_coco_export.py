@@ -789,6 +789,14 @@ given = json.load(sys.stdin)
 answer = {}
 with tempfile.TemporaryDirectory() as root:
     os.environ["XDG_CACHE_HOME"] = os.path.join(root, "cache")
+    # The published resolves a relative image path against the working directory and names an existing file
+    # as it is (else after its cache name), so the run gets a directory two levels down with an etc/passwd
+    # two levels up: the "hostile" case gives the same answer wherever the repository is cloned.
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc", "passwd"), "w") as handle:
+        handle.write("root:x:0:0::/root:/bin/sh")
+    os.makedirs(os.path.join(root, "work", "cwd"))
+    os.chdir(os.path.join(root, "work", "cwd"))
     for name, (config, tasks, fmt) in given["cases"].items():
         source = os.path.join(root, name + ".json")
         with open(source, "w", encoding="utf-8") as handle:
