@@ -82,8 +82,8 @@ async def test_predictions_show_on_the_task(ls: Flavour, project: Any, unique: s
 
     [listed] = await (await ls.tasks.list(project=project.id, fields="all")).to_list()
     assert listed.id == task.id
-    assert [p.id for p in listed.predictions or []] == [prediction.id]
+    assert [p["id"] for p in listed.predictions or []] == [prediction.id]
     assert listed.predictions_model_versions == f"v-{unique}"
-    assert listed.predictions[0].score == 0.5
+    assert listed.predictions is not None and listed.predictions[0]["score"] == 0.5
     # 1.23.2 sends "predictions_score": null here even with a scored prediction (checked on the raw
     # JSON), so that aggregate is not asserted.

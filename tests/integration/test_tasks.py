@@ -59,14 +59,20 @@ async def test_list_with_all_fields_shows_annotations_and_predictions(ls: Flavou
     annotation = await ls.annotations.create(task_id, result=POSITIVE)
     prediction = await ls.predictions.create(task=task_id, result=POSITIVE, score=0.75, model_version="m1")
 
-    pager = await ls.tasks.list(project=project.id, fields="all")
+    # fields="all" is the default: a plain list(project=...) carries annotations and predictions.
+    pager = await ls.tasks.list(project=project.id)
     assert pager.total == 1
     [task] = await pager.to_list()
     assert task.id == task_id
-    assert [a.id for a in task.annotations or []] == [annotation.id]
-    assert task.annotations[0].result[0]["value"] == {"choices": ["Positive"]}
-    assert [p.id for p in task.predictions or []] == [prediction.id]
-    assert (task.predictions[0].score, task.predictions[0].model_version) == (0.75, "m1")
+    # In the listing they are plain dicts, as the seed types them.
+    assert task.annotations is not None and task.predictions is not None
+    assert [a["id"] for a in task.annotations] == [annotation.id]
+    assert task.annotations[0]["result"][0]["value"] == {"choices": ["Positive"]}
+    assert [p["id"] for p in task.predictions] == [prediction.id]
+    assert (task.predictions[0]["score"], task.predictions[0]["model_version"]) == (0.75, "m1")
+    # task_only leaves them out.
+    [bare] = await (await ls.tasks.list(project=project.id, fields="task_only")).to_list()
+    assert bare.id == task_id and not bare.annotations and not bare.predictions
     # Not asserted: the stored task counters (total_annotations/total_predictions). 1.23.2 keeps them
     # with post_save signals, and each project deletion swaps out every signal receiver process-wide
     # (temporary_disconnect_all_signals); overlapping deletions on a shared server can lose them for good.

@@ -1,4 +1,5 @@
-"""tasks.list with Data Manager filters: ``filters=`` and ``ordering=`` are encoded into ``query``.
+"""tasks.list with Data Manager filters (``filters=`` and ``ordering=`` are encoded into ``query``) and
+``fields="all"`` by default, so listed tasks carry their annotations and predictions (as the seed-era SDK did).
 
 The server reads ``query`` as JSON text of the shape ``{"filters": {...}, "ordering": [...]}``, the
 same shape a view stores (see ``label_studio_sdk.data_manager`` for building the filters).
@@ -87,7 +88,7 @@ class TasksClientExt(TasksClient):
         view: Optional[int] = OMIT,
         project: Optional[int] = OMIT,
         resolve_uri: Optional[bool] = OMIT,
-        fields: Optional[TasksListRequestFields] = OMIT,
+        fields: Optional[TasksListRequestFields] = "all",
         review: Optional[bool] = OMIT,
         include: Optional[str] = OMIT,
         query: Optional[str] = OMIT,
@@ -103,7 +104,8 @@ class TasksClientExt(TasksClient):
             view: ID of a Data Manager view (tab) whose filters and ordering apply.
             project: ID of the project whose tasks are listed; the server needs this or a view.
             resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
-            fields: Use "all" to get annotations and predictions with each task, "task_only" to leave them out.
+            fields: "all" (the default) lists each task with its annotations and predictions; "task_only"
+                leaves them out, which is faster for large projects.
             review: When true, list the tasks in reviewing mode.
             include: Comma-separated task fields to return; other fields are left out.
             query: The raw Data Manager query as JSON text; not together with filters or ordering.
@@ -139,7 +141,7 @@ class AsyncTasksClientExt(AsyncTasksClient):
         view: Optional[int] = OMIT,
         project: Optional[int] = OMIT,
         resolve_uri: Optional[bool] = OMIT,
-        fields: Optional[TasksListRequestFields] = OMIT,
+        fields: Optional[TasksListRequestFields] = "all",
         review: Optional[bool] = OMIT,
         include: Optional[str] = OMIT,
         query: Optional[str] = OMIT,
@@ -155,7 +157,8 @@ class AsyncTasksClientExt(AsyncTasksClient):
             view: ID of a Data Manager view (tab) whose filters and ordering apply.
             project: ID of the project whose tasks are listed; the server needs this or a view.
             resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
-            fields: Use "all" to get annotations and predictions with each task, "task_only" to leave them out.
+            fields: "all" (the default) lists each task with its annotations and predictions; "task_only"
+                leaves them out, which is faster for large projects.
             review: When true, list the tasks in reviewing mode.
             include: Comma-separated task fields to return; other fields are left out.
             query: The raw Data Manager query as JSON text; not together with filters or ordering.

@@ -3,13 +3,6 @@ import datetime as dt
 from typing import Any, Dict, List, Optional
 
 from label_studio_sdk.core.models import ApiModel
-from label_studio_sdk.types.annotations_dm_field import AnnotationsDmField
-from label_studio_sdk.types.data_manager_task_serializer_drafts_item import (
-    DataManagerTaskSerializerDraftsItem,
-)
-from label_studio_sdk.types.data_manager_task_serializer_predictions_item import (
-    DataManagerTaskSerializerPredictionsItem,
-)
 from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
 from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
 
@@ -19,12 +12,12 @@ class Task(ApiModel):
 
     id: Optional[int] = None
     """Numeric ID of the task."""
-    predictions: Optional[List[DataManagerTaskSerializerPredictionsItem]] = None
-    """Predictions made for the task."""
-    annotations: Optional[List[AnnotationsDmField]] = None
-    """Annotations of the task."""
-    drafts: Optional[List[DataManagerTaskSerializerDraftsItem]] = None
-    """Unsubmitted drafts saved for the task."""
+    predictions: Optional[List[Dict[str, Any]]] = None
+    """Predictions made for the task, as the server sends them."""
+    annotations: Optional[List[Dict[str, Any]]] = None
+    """Annotations of the task, as the server sends them."""
+    drafts: Optional[List[Dict[str, Any]]] = None
+    """Unsubmitted drafts saved for the task, as the server sends them."""
     annotators: Optional[List[TaskAnnotatorsItem]] = None
     """Users who annotated the task."""
     inner_id: Optional[int] = None
