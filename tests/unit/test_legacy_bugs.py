@@ -93,8 +93,10 @@ def test_missing_field_probes_fetch_the_project_at_most_once(
 ) -> None:
     route = respx_mock.get(f"{P}/").mock(return_value=httpx.Response(200, json=PROJECT))
     for _ in range(5):
-        hasattr(project, "no_such_field")
+        hasattr(project, "color")  # a project field this project's params lack
     assert route.call_count == 1  # 0.x fetched the project on every probe
+    hasattr(project, "no_such_field")  # not a field at all: no request (tests/unit/test_legacy_0x.py)
+    assert route.call_count == 1
 
 
 def test_private_and_dunder_names_never_reach_the_server(
@@ -389,7 +391,11 @@ def test_export_tasks_returns_bytes_for_formats_that_are_not_json(
 def test_export_tasks_encodes_the_export_type(project: Project, respx_mock: respx.MockRouter) -> None:
     route = respx_mock.get(f"{P}/export").mock(return_value=httpx.Response(200, content=b"x"))
     project.export_tasks("CSV&download_all_tasks=true")
-    assert dict(route.calls.last.request.url.params) == {"exportType": "CSV&download_all_tasks=true"}
+    assert dict(route.calls.last.request.url.params) == {
+        "exportType": "CSV&download_all_tasks=true",
+        "download_all_tasks": "false",  # always sent, as the last 0.x release did
+        "download_resources": "false",
+    }
     respx_mock.get(f"{P}/export").mock(return_value=httpx.Response(200, json=[{"id": 1}]))
     assert project.export_tasks("JSON_MIN") == [{"id": 1}]
 

@@ -112,11 +112,12 @@ def test_credentials_with_an_api_key_are_accepted() -> None:
     assert Client(url=BASE_URL, credentials=Credentials()).api_key == "from-object"
 
 
-def test_email_and_password_login_raises_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_email_without_password_raises_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Signing in with an email and a password works (tests/unit/test_legacy_0x.py, and against the
+    # real server in tests/integration/test_legacy_0x.py); an email alone cannot.
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
-    with pytest.raises(CredentialsNotSupportedError, match="api_key") as raised:
-        Client(url=BASE_URL, credentials={"email": "a@b.c", "password": "pw"})
-    assert "pw" not in str(raised.value)
+    with pytest.raises(CredentialsNotSupportedError, match="password") as raised:
+        Client(url=BASE_URL, credentials={"email": "a@b.c"})
     assert isinstance(raised.value, ValueError)
 
 
@@ -241,10 +242,10 @@ def test_get_session_url_and_default_headers(legacy: Client) -> None:
     assert "User-Agent" in headers
 
 
-def test_get_api_key_only_reads_the_key(legacy: Client) -> None:
+def test_get_api_key_returns_a_given_key_without_a_request(legacy: Client) -> None:
     assert legacy.get_api_key({"api_key": "k2"}) == "k2"
     with pytest.raises(CredentialsNotSupportedError):
-        legacy.get_api_key({"email": "a@b.c", "password": "x"})
+        legacy.get_api_key({"email": "a@b.c"})
 
 
 # -- projects -------------------------------------------------------------------------------------

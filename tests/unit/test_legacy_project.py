@@ -136,7 +136,8 @@ SEED_METHODS: Dict[str, List[str]] = {
     "start_project": ["**kwargs"],
     "get_from_id": ["client", "project_id"],
     "import_tasks": ["tasks", "preannotated_from_fields"],
-    "export_tasks": ["export_type"],
+    # the last 0.x release added the four after export_type (tests/unit/test_legacy_0x.py)
+    "export_tasks": ["export_type", "download_all_tasks", "download_resources", "ids", "export_location"],
     "set_params": ["**kwargs"],
     "set_sampling": ["sampling"],
     "set_published": ["is_published"],
@@ -170,6 +171,7 @@ SEED_METHODS: Dict[str, List[str]] = {
     "connect_s3_import_storage": [
         "bucket", "prefix", "regex_filter", "use_blob_urls", "presign", "presign_ttl", "title", "description",
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region_name", "s3_endpoint",
+        "recursive_scan",  # added by the last 0.x release
     ],
     "connect_s3_export_storage": [
         "bucket", "prefix", "title", "description", "aws_access_key_id", "aws_secret_access_key",

@@ -9,7 +9,8 @@ do). ``Project`` and the names of the 0.x ``project`` module load on first use.
 import importlib
 from typing import TYPE_CHECKING, Any, List
 
-from .client import Client, CredentialsNotSupportedError, Response
+from .client import Client, Response
+from .login import ClientCredentials, CredentialsNotSupportedError, LoginFailedError
 from .users import OrgMembership, User, UserRole
 from .utils import LabelConfigParseError, chunk, parse_config
 
@@ -39,11 +40,13 @@ _LAZY = {
 __all__ = [
     "AssignmentSamplingMethod",
     "Client",
+    "ClientCredentials",
     "CredentialsNotSupportedError",
     "ExportSnapshotStatus",
     "LabelConfigParseError",
     "LabelStudioAttributeError",
     "LabelStudioException",
+    "LoginFailedError",
     "OrgMembership",
     "Project",
     "ProjectSampling",

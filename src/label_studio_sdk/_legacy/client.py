@@ -10,9 +10,10 @@ Differences from 0.x, on purpose:
 
 * Errors are our typed errors, not ``requests.HTTPError``. ``make_request`` still raises on status
   >= 400 unless ``make_request_raise=False`` / ``raise_exceptions=False``.
-* Logging in with ``credentials`` (email and password, through the web login form) is gone: only API
-  keys (legacy tokens and personal access tokens) are accepted. ``credentials`` carrying an
-  ``api_key`` still works; email/password raises :class:`CredentialsNotSupportedError`.
+* Signing in with ``credentials`` (email and password, through the web login form, see
+  ``_legacy.login``) raises :class:`LoginFailedError` when the server refuses the password (0.x went
+  on with ``api_key=None``), and :class:`CredentialsNotSupportedError` when the server offers no such
+  sign-in. ``credentials`` may be a ``ClientCredentials``, a dict or any object with those attributes.
 * ``versions`` is fetched on first use instead of in ``__init__`` (0.x made a request per Client and
   per Project object).
 * ``get_projects`` returns every page (0.x asked for ``page_size=10000000`` and silently got the
@@ -52,6 +53,14 @@ from ..core.errors import ApiError, LabelStudioError
 from ..core.files import DEFAULT_CHUNK_SIZE, to_httpx_files
 from ..core.http import status_error
 from ..core.serialization import dump_json, encode_path, encode_query
+from .login import (
+    DEFAULT_LOGIN_TIMEOUT,
+    ClientCredentials,
+    CredentialsNotSupportedError,
+    LoginFailedError,
+    login,
+    read_credentials,
+)
 
 if TYPE_CHECKING:
     from ..client import LabelStudio
@@ -59,6 +68,15 @@ if TYPE_CHECKING:
     from .project import Project
     from .users import User
     from .workspaces import Workspace
+
+__all__ = [
+    "Client",
+    "ClientCredentials",
+    "CredentialsNotSupportedError",
+    "LoginFailedError",
+    "Response",
+    "send_raw",
+]
 
 logger = logging.getLogger("label_studio_sdk")
 
@@ -94,14 +112,6 @@ _UNSUPPORTED_KWARGS = {
 _USER_FIELDS = frozenset(
     {"id", "first_name", "last_name", "username", "email", "avatar", "initials", "phone", "allow_newsletters"}
 )
-
-
-class CredentialsNotSupportedError(LabelStudioError, ValueError):
-    """``Client(credentials={"email": ..., "password": ...})``: logging in with a password is not supported.
-
-    0.x posted the web login form and read the token back. Use an API key instead (Label Studio:
-    Account & Settings), passed as ``api_key=`` or in ``LABEL_STUDIO_API_KEY``.
-    """
 
 
 class _Flag:
@@ -315,25 +325,6 @@ def _query(params: Any) -> Any:
     return [(k, v) for k, v in params if v is not None]
 
 
-def _credentials_api_key(credentials: Any) -> Optional[str]:
-    if credentials is None:
-        return None
-    if isinstance(credentials, Mapping):
-        api_key = credentials.get("api_key")
-        email = credentials.get("email")
-    else:
-        api_key = getattr(credentials, "api_key", None)
-        email = getattr(credentials, "email", None)
-    if api_key:
-        return str(api_key)
-    if email is not None:
-        raise CredentialsNotSupportedError(
-            "logging in with email and password is not supported: pass api_key=... (or set "
-            "LABEL_STUDIO_API_KEY); find the key in Label Studio under Account & Settings"
-        )
-    raise CredentialsNotSupportedError("credentials must carry an api_key")
-
-
 class Client:
     """Deprecated 0.x client; use ``label_studio_sdk.LabelStudio``.
 
@@ -341,8 +332,10 @@ class Client:
         url: Server address, e.g. ``http://localhost:8080``. Defaults to ``LABEL_STUDIO_URL``, then
             ``http://localhost:8080``.
         api_key: A legacy token or a personal access token. Defaults to ``LABEL_STUDIO_API_KEY``.
-        credentials: 0.x ``ClientCredentials`` or a dict. Only its ``api_key`` is used; email and
-            password login is not supported (:class:`CredentialsNotSupportedError`).
+        credentials: A ``ClientCredentials`` (or a dict, or any object with ``api_key``, ``email``,
+            ``password``): its ``api_key``, or else an email and a password to sign in with (the
+            server's web login form; :class:`LoginFailedError` if refused). Used when ``api_key``
+            is not given.
         session: Kept as ``self.session``. An ``httpx.Client`` is used to send requests (and not
             closed by us); anything else, such as a ``requests.Session``, is not used.
         extra_headers: Headers sent with every request (``self.headers``).
@@ -379,20 +372,24 @@ class Client:
         self.session: Any = session
         self.cookies: Optional[Dict[str, str]] = dict(cookies) if cookies else None
 
-        key = api_key or _credentials_api_key(credentials) or os.environ.get("LABEL_STUDIO_API_KEY")
+        headers: Dict[str, str] = {}
+        if oidc_token:
+            headers["Proxy-Authorization"] = f"Bearer {oidc_token}"
+        if extra_headers:
+            headers.update(extra_headers)
+        self.headers: Dict[str, str] = headers  # before get_api_key: a sign-in sends them too
+
+        key = api_key
+        if not key and credentials is not None:
+            key = self.get_api_key(credentials)
+        if not key:
+            key = os.environ.get("LABEL_STUDIO_API_KEY")
         if not key or not key.strip():
             raise LabelStudioError(
                 "no API key: pass api_key=... or set LABEL_STUDIO_API_KEY "
                 "(find it in Label Studio under Account & Settings)"
             )
         self.api_key: str = key.strip()
-
-        headers: Dict[str, str] = {}
-        if oidc_token:
-            headers["Proxy-Authorization"] = f"Bearer {oidc_token}"
-        if extra_headers:
-            headers.update(extra_headers)
-        self.headers: Dict[str, str] = headers
 
         self._versions: Optional[Dict[str, Any]] = dict(versions) if versions else None
         self._ls: Optional[LabelStudio] = ls
@@ -459,11 +456,23 @@ class Client:
         return headers
 
     def get_api_key(self, credentials: Any) -> str:
-        """0.x logged in with email and password here. Only the ``api_key`` of ``credentials`` is used."""
-        key = _credentials_api_key(credentials)
-        if not key:  # pragma: no cover - _credentials_api_key raises instead
-            raise CredentialsNotSupportedError("credentials must carry an api_key")
-        return key
+        """The API key of ``credentials``: its ``api_key``, or the token the server hands out after
+        signing in with its ``email`` and ``password`` (``GET /user/login/``, ``POST /user/login/``,
+        ``GET /api/current-user/token``; see ``label_studio_sdk._legacy.login``).
+
+        Raises :class:`LoginFailedError` when the server refuses the email or password, and
+        :class:`CredentialsNotSupportedError` when the credentials carry neither a key nor an email
+        and a password, or the server offers no password sign-in or no legacy token.
+        """
+        api_key, email, password = read_credentials(credentials)
+        if api_key:
+            return api_key
+        if email is None or password is None:  # pragma: no cover - read_credentials returns both
+            raise CredentialsNotSupportedError(
+                "credentials must carry an api_key, or an email and a password"
+            )
+        headers = dict(self.__dict__.get("headers") or {})
+        return login(self.url, email, password, headers=headers, timeout=DEFAULT_LOGIN_TIMEOUT)
 
     def _resolve(self, url: str) -> str:
         if url.startswith(("http://", "https://")):

@@ -28,16 +28,38 @@ Fixed on purpose, compared with 0.x (each has a test in ``tests/unit/test_legacy
   (after dropping non-members) and takes an optional ``random.Random``.
 * The GCS helpers work without credentials and read a credentials file given by path; storage
   bodies leave ``None`` values out.
+
+The methods the last 0.x release added (annotations, task and view deletion, ``export``,
+``export_tasks(download_all_tasks, download_resources, ids, export_location)``, local and listed
+storages, ``get_files_from_tasks``) keep that release's names, arguments and results, observed by running
+it against Label Studio 1.23.2 (tests/integration/test_legacy_0x.py). Differences, on purpose:
+
+* A name that is neither a method nor a project field raises ``AttributeError`` ("no such method or
+  project field", with close matches) at once, with no request; 0.x fetched the project and then said
+  the field "is not set".
+* ``export_tasks(ids=...)`` sends ``ids[]``, the parameter the server reads (0.x sent ``ids``, which the
+  server ignores, so it exported every task); ``export_location`` may be a folder (the file is named
+  there) as well as a file path; other formats than JSON without a location return bytes (0.x raised).
+* ``export`` converts formats other than JSON before downloading them, waits with a timeout, and
+  deletes its temporary view even when the export fails; unknown keyword arguments are a ``TypeError``
+  before any request.
+* ``get_files_from_tasks`` walks nested data, skips text and numbers (0.x crashed on them), accepts one
+  task dict, and warns about each file it cannot fetch.
+* ``delete_tasks([])`` sends nothing; ``connect_local_import_storage`` leaves the local-files checks to
+  the server (this process's environment says nothing about a remote server).
 """
 
 from __future__ import annotations
 
+import difflib
 import inspect
+import json
 import logging
 import os
 import random
 import re
 import secrets
+import time
 from enum import Enum, auto
 from pathlib import Path
 from typing import (
@@ -45,7 +67,9 @@ from typing import (
     Any,
     Callable,
     Dict,
+    FrozenSet,
     Iterable,
+    Iterator,
     List,
     Mapping,
     Optional,
@@ -54,11 +78,13 @@ from typing import (
     Union,
 )
 
+import httpx
+
 from ..core.errors import ApiError, LabelStudioError
 from ..core.options import OMIT, RequestOptions
 from ..core.serialization import dump_json, encode_path
 from . import sampling, storage
-from .client import Client
+from .client import Client, Response
 from .results import prediction_result
 
 if TYPE_CHECKING:
@@ -70,6 +96,8 @@ ASSIGN_CHUNK_SIZE = 1000
 """Task IDs per request when assigning users to tasks or clearing assignments (as 0.x did)."""
 DEFAULT_TASKS_PAGE_SIZE = 100
 """Tasks per request in ``get_tasks`` (0.x: fixed 100)."""
+DEFAULT_EXPORT_TIMEOUT = 600.0
+"""Seconds ``export`` waits, in all, for its snapshot (and conversion) to be ready."""
 JSON_EXPORT_FORMATS = frozenset({"JSON", "JSON_MIN"})
 """Export formats whose body ``export_tasks`` parses; other formats come back as bytes."""
 
@@ -301,12 +329,108 @@ def safe_file_name(name: Optional[str]) -> Optional[str]:
     return base
 
 
+_MEDIA_REFERENCE = re.compile(r"(?:https?://|/data/|s3://|gs://|azure-blob://)\S+", re.IGNORECASE)
+
+
+def _media_references(value: Any) -> Iterator[str]:
+    """The strings inside task data (nested too) that name a file to fetch."""
+    if isinstance(value, str):
+        if _MEDIA_REFERENCE.fullmatch(value.strip()):
+            yield value.strip()
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _media_references(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _media_references(item)
+
+
+def _task_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"task IDs must be ints, got {value!r}")
+    return value
+
+
+def _storage_type(value: Any) -> str:
+    """A storage type as the URL names it (``s3``, ``gcs``, ``azure``, ``localfiles``, ``redis``, ...)."""
+    if isinstance(value, ProjectStorage):
+        value = {ProjectStorage.AZURE: "azure", ProjectStorage.S3_SECURED: "s3s"}.get(value, value.value)
+    text = str(value)
+    if not re.fullmatch(r"[a-z0-9_]+", text):
+        raise ValueError(
+            f"invalid storage_type {value!r}: expected a name such as 's3', 'gcs' or 'localfiles'"
+        )
+    return text
+
+
+def _local_response(method: str, url: str, body: Any) -> Response:
+    """A response made here, for calls that need no request (the caller still gets ``.json()``, ``.ok``)."""
+    request = httpx.Request(method, url)
+    return Response(httpx.Response(200, json=body, request=request))
+
+
+def _write_atomically(target: Path, chunks: Iterable[bytes]) -> None:
+    """Stream ``chunks`` into a hidden temporary file beside ``target``, renamed over it when complete
+    (a failed download leaves no partial file)."""
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(part, "xb") as handle:
+            for data in chunks:
+                handle.write(data)
+        os.replace(part, target)
+    except BaseException:
+        if part.exists():
+            part.unlink()
+        raise
+
+
 def _header_file_name(headers: Mapping[str, str]) -> Optional[str]:
     name = headers.get("filename")
     if name:
         return name
     match = re.search(r'filename="?([^";]+)"?', headers.get("content-disposition", ""))
     return match.group(1) if match else None
+
+
+# Project fields that 0.x documented for get_params/start_project, plus task_number (used by
+# get_predictions_coverage); known_project_fields() adds every field of the typed project model.
+_DOCUMENTED_FIELDS = frozenset(
+    {
+        "id", "title", "description", "label_config", "expert_instruction", "show_instruction",
+        "show_skip_button", "enable_empty_annotation", "show_annotation_history", "organization", "color",
+        "maximum_annotations", "is_published", "model_version", "is_draft", "created_by",
+        "min_annotations_to_start_training", "show_collab_predictions", "sampling",
+        "show_ground_truth_first", "show_overlap_first", "overlap_cohort_percentage", "task_data_login",
+        "task_data_password", "control_weights", "evaluate_predictions_automatically", "task_number",
+        "workspace",
+    }
+)  # fmt: skip
+_known_fields: Optional[FrozenSet[str]] = None
+
+
+def known_project_fields() -> FrozenSet[str]:
+    """The names ``project.<name>`` may look up among the project's fields (fetching them if needed):
+    the 0.x documented fields and every field of ``label_studio_sdk.types.Project``. Any other name
+    that is neither a method nor already in ``params`` is an AttributeError at once, with no request."""
+    global _known_fields
+    if _known_fields is None:
+        from ..types.project import Project as ProjectModel
+
+        names = set(_DOCUMENTED_FIELDS)
+        for name, field in ProjectModel.model_fields.items():
+            names.add(name)
+            if field.alias:
+                names.add(field.alias)
+        _known_fields = frozenset(names)
+    return _known_fields
+
+
+def no_such_attribute_message(cls: type, name: str) -> str:
+    """``'Project' object has no attribute 'x': no such method or project field`` (+ close matches)."""
+    public = sorted({attr for klass in cls.__mro__ for attr in vars(klass) if not attr.startswith("_")})
+    close = difflib.get_close_matches(name, public + sorted(known_project_fields()), n=3, cutoff=0.75)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"{cls.__name__!r} object has no attribute {name!r}: no such method or project field{hint}"
 
 
 # -- the project ------------------------------------------------------------------------------------
@@ -353,17 +477,23 @@ class Project(Client):
             raise LabelStudioAttributeError(
                 f'Project "{param_name}" field is not set (the project is not initialised)'
             )
+        if param_name in params:
+            return params[param_name]
+        if param_name not in known_project_fields():
+            # Not a method, not a field the server has for projects: a typo or a method of another
+            # version. Say so at once, without asking the server (0.x fetched the project and then
+            # reported 'field is not set', which sent people looking at their project).
+            raise LabelStudioAttributeError(no_such_attribute_message(type(self), param_name))
+        if "id" not in params:
+            raise LabelStudioAttributeError(
+                f'Project "{param_name}" field is not set: the project has no id yet '
+                "(create it with start_project() or load it with Project.get_from_id())"
+            )
+        if not self.__dict__.get("_params_fetched"):
+            self.update_params()
+            params = self.__dict__["params"]
         if param_name not in params:
-            if "id" not in params:
-                raise LabelStudioAttributeError(
-                    f'Project "{param_name}" field is not set: the project has no id yet '
-                    "(create it with start_project() or load it with Project.get_from_id())"
-                )
-            if not self.__dict__.get("_params_fetched"):
-                self.update_params()
-                params = self.__dict__["params"]
-            if param_name not in params:
-                raise LabelStudioAttributeError(f'Project "{param_name}" field is not set')
+            raise LabelStudioAttributeError(f'Project "{param_name}" field is not set')
         return params[param_name]
 
     def _path(self, suffix: str = "") -> str:
@@ -661,7 +791,8 @@ class Project(Client):
         fetched ``page_size`` at a time; task IDs only with ``only_ids``."""
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise ValueError(f"page_size must be a positive int, got {page_size!r}")
-        fields: Dict[str, Any] = {"include": "id"} if only_ids else {"fields": "all"}
+        # fields=OMIT: tasks.list asks for fields=all unless told not to, and IDs need none of them.
+        fields: Dict[str, Any] = {"include": "id", "fields": OMIT} if only_ids else {"fields": "all"}
         pager = self.ls.tasks.list(
             project=self.id,
             page=1,
@@ -720,6 +851,70 @@ class Project(Client):
         typed, extra = _split(method, kwargs)
         return _dump(method(str(task_id), **typed, request_options=_options(body=extra)))
 
+    def get_files_from_tasks(self, tasks: Any, get_tasks: bool = False) -> List[str]:
+        """Download the media files the tasks refer to; returns their local paths, task by task.
+
+        Every string in a task's ``data`` (nested lists and dicts included) that refers to a file
+        (``http(s)://`` URLs, the server's ``/data/...`` paths, ``s3://``, ``gs://``,
+        ``azure-blob://`` URIs) is fetched with ``label_studio_tools``' ``get_local_path`` into its
+        cache folder (a file already there is not fetched again), with this client's URL and API key.
+        Other strings (text) and numbers are skipped; so are files that cannot be fetched, each with a
+        warning (the published 0.x package skipped those silently, and crashed on numbers, lists and
+        dicts). ``tasks`` is a list of task dicts or one task dict; with ``get_tasks=True`` the
+        project's tasks are fetched and used instead.
+        """
+        from .._extensions.label_studio_tools.core.utils.io import get_local_path
+
+        if get_tasks:
+            tasks = self.get_tasks()
+        elif isinstance(tasks, Mapping):
+            tasks = [tasks]
+        files: List[str] = []
+        for task in tasks or []:
+            if not isinstance(task, Mapping):
+                raise TypeError(f"tasks must be task dicts, got {type(task).__name__}")
+            task_id = task.get("id")
+            for value in _media_references(task.get("data") or {}):
+                try:
+                    files.append(
+                        get_local_path(value, hostname=self.url, access_token=self.api_key, task_id=task_id)
+                    )
+                except (LabelStudioError, OSError, ValueError) as exc:
+                    logger.warning("task %s: cannot fetch %s: %s", task_id, value[:200], exc)
+        return files
+
+    def delete_task(self, task_id: int) -> Response:
+        """Delete one task (``DELETE /api/tasks/{task_id}/``); returns the response (status 204).
+        A task that does not exist raises ``NotFoundError``."""
+        return self.make_request("DELETE", f"/api/tasks/{encode_path(task_id)}/")
+
+    def delete_tasks(self, task_ids: Sequence[int]) -> Response:
+        """Delete these tasks of the project (the Data Manager's ``delete_tasks`` action); returns the
+        response, whose JSON is ``{"processed_items", "reload", "detail"}``.
+
+        IDs of tasks that are not in the project are ignored by the server. An empty list sends
+        nothing and returns a local ``200`` response with ``processed_items`` 0 (0.x returned an empty
+        ``requests.Response`` with no status).
+        """
+        ids = [_task_id(task_id) for task_id in task_ids]
+        if not ids:
+            return _local_response(
+                "POST",
+                self.get_url("/api/dm/actions"),
+                {"processed_items": 0, "reload": False, "detail": "no task IDs given"},
+            )
+        return self._delete_tasks_action({"all": False, "included": ids})
+
+    def delete_all_tasks(self, excluded_ids: Optional[Sequence[int]] = None) -> Response:
+        """Delete every task of the project except ``excluded_ids``; returns the response, whose JSON
+        is ``{"processed_items", "reload", "detail"}``."""
+        excluded = [_task_id(task_id) for task_id in (excluded_ids or [])]
+        return self._delete_tasks_action({"all": True, "excluded": excluded})
+
+    def _delete_tasks_action(self, selected: Dict[str, Any]) -> Response:
+        params = {"id": "delete_tasks", "project": self.id}
+        return self.make_request("POST", "/api/dm/actions", params=params, json={"selectedItems": selected})
+
     def get_views(self) -> List[Dict[str, Any]]:
         """The project's Data Manager tabs."""
         return [_dump(view) for view in self.ls.views.list(project=self.id)]
@@ -735,6 +930,11 @@ class Project(Client):
         }
         # The caller's filters go out exactly as given (as in 0.x), not re-validated into a model.
         return _dump(self.ls.views.create(project=self.id, request_options=_options(body={"data": data})))
+
+    def delete_view(self, view_id: int) -> None:
+        """Delete a Data Manager tab (``DELETE /api/dm/views/{view_id}/``); ``NotFoundError`` if it
+        does not exist. Returns None, as 0.x did."""
+        self.ls.views.delete(str(view_id))
 
     # -- import, export, predictions and annotations ---------------------------------------------
 
@@ -787,16 +987,65 @@ class Project(Client):
             return []
         return list(task_ids)
 
-    def export_tasks(self, export_type: str = "JSON") -> Any:
-        """Export the project's annotated tasks at once (``GET /api/projects/{id}/export``).
+    def export_tasks(
+        self,
+        export_type: str = "JSON",
+        download_all_tasks: bool = False,
+        download_resources: bool = False,
+        ids: Optional[Sequence[int]] = None,
+        export_location: Optional[Union[str, os.PathLike[str]]] = None,
+    ) -> Any:
+        """Export the project's tasks in one request (``GET /api/projects/{id}/export``).
 
-        JSON formats (``JSON``, ``JSON_MIN``) come back parsed (a list of tasks); any other format
-        (``CSV``, ``COCO``, ``YOLO``, ...) as the file's bytes.
+        Args:
+            export_type: ``JSON``, ``JSON_MIN``, ``CSV``, ``TSV``, ``COCO``, ``YOLO``, ...
+            download_all_tasks: Every task, not only the annotated ones (the server's default).
+            download_resources: Pack the media files into formats that can hold them.
+            ids: Only these task IDs (sent as ``ids[]``, the name the server reads; the published
+                0.x package sent ``ids`` and the server ignored them). Empty or None: no restriction.
+            export_location: Where to write the export: a file path (replaced when complete), or an
+                existing folder, in which the file gets the server's file name when it is a plain
+                name, else ``project-<id>-export.<ext>``. The file is streamed to disk.
+
+        Returns:
+            With ``export_location``: the ``Path`` of the file written. Otherwise the parsed list of
+            tasks for ``JSON`` and ``JSON_MIN``, and the file's bytes for any other format (the
+            published 0.x package raised ``ValueError`` for those).
         """
-        response = self.make_request("GET", self._path("/export"), params={"exportType": export_type})
-        if str(export_type).upper() in JSON_EXPORT_FORMATS:
-            return response.json()
-        return response.content
+        folder: Optional[Path] = None
+        target: Optional[Path] = None
+        if export_location is not None:
+            location = Path(os.fspath(export_location)).expanduser()
+            if location.is_dir():
+                folder = location
+            elif not location.parent.is_dir():
+                raise FileNotFoundError(
+                    f"export_location: the folder {str(location.parent)!r} does not exist"
+                )
+            else:
+                target = location
+        params: Dict[str, Any] = {
+            "exportType": export_type,
+            "download_all_tasks": bool(download_all_tasks),
+            "download_resources": bool(download_resources),
+        }
+        if ids:
+            params["ids[]"] = [int(task_id) for task_id in ids]
+        response = self.make_request("GET", self._path("/export"), params=params, stream=True)
+        with response:
+            if folder is None and target is None:
+                body = response.content
+                return json.loads(body) if str(export_type).upper() in JSON_EXPORT_FORMATS else body
+            if target is None:
+                name = safe_file_name(_header_file_name(response.headers))
+                if name is None:
+                    extension = _EXTENSIONS.get(str(export_type).upper()) or (
+                        "zip" if "zip" in response.headers.get("content-type", "") else "bin"
+                    )
+                    name = f"project-{self.id}-export.{extension}"
+                target = Path(folder or ".") / name
+            _write_atomically(target, response.iter_content())
+        return target
 
     def create_prediction(
         self,
@@ -852,6 +1101,30 @@ class Project(Client):
         method = self.ls.annotations.update
         typed, extra = _split(method, kwargs)
         return _dump(method(annotation_id, **typed, request_options=_options(body=extra)))
+
+    def create_annotation(self, task_id: int, **kwargs: Any) -> Dict[str, Any]:
+        """Add an annotation to a task (``POST /api/tasks/{task_id}/annotations/``); returns it.
+
+        ``kwargs`` are the annotation's fields: ``result`` (a list of result dicts),
+        ``ground_truth``, ``was_cancelled``, ``lead_time``, ``completed_by``, ... Fields the typed
+        client does not name are sent as they are. With no ``result`` the server stores an empty one.
+        """
+        method = self.ls.annotations.create
+        typed, extra = _split(method, kwargs)
+        return _dump(method(task_id, **typed, request_options=_options(body=extra)))
+
+    def get_annotation(self, annotation_id: int) -> Dict[str, Any]:
+        """One annotation (``GET /api/annotations/{annotation_id}/``); ``NotFoundError`` if there is none."""
+        return _dump(self.ls.annotations.get(annotation_id))
+
+    def list_annotations(self, task_id: int) -> List[Dict[str, Any]]:
+        """The annotations of a task (``GET /api/tasks/{task_id}/annotations/``), oldest first."""
+        return [_dump(annotation) for annotation in self.ls.annotations.list(task_id)]
+
+    def delete_annotation(self, annotation_id: int) -> int:
+        """Delete an annotation; returns the HTTP status (204), as 0.x did. A missing annotation
+        raises ``NotFoundError``."""
+        return self.make_request("DELETE", f"/api/annotations/{encode_path(annotation_id)}/").status_code
 
     def get_predictions_coverage(self) -> Dict[str, float]:
         """The share of the project's tasks (0 to 1) that each model version has predictions for."""
@@ -939,13 +1212,45 @@ class Project(Client):
         aws_session_token: Optional[str] = None,
         region_name: Optional[str] = None,
         s3_endpoint: Optional[str] = None,
+        recursive_scan: Optional[bool] = False,
     ) -> Dict[str, Any]:
-        """Connect an S3 bucket to import tasks from."""
+        """Connect an S3 bucket to import tasks from (``recursive_scan``: objects in sub-folders of
+        ``prefix`` too)."""
         body = storage.s3_import(
             self.id, bucket, prefix, regex_filter, use_blob_urls, presign, presign_ttl, title, description,
             aws_access_key_id, aws_secret_access_key, aws_session_token, region_name, s3_endpoint,
         )  # fmt: skip
+        if recursive_scan:  # the server's default is False: sent only when asked for
+            body["recursive_scan"] = True
         return _dump(self.ls.import_storage.s3.create(**body))
+
+    def connect_s3s_iam_import_storage(
+        self,
+        role_arn: str,
+        external_id: Optional[str] = None,
+        bucket: Optional[str] = None,
+        prefix: Optional[str] = None,
+        regex_filter: Optional[str] = None,
+        use_blob_urls: Optional[bool] = True,
+        presign: Optional[bool] = True,
+        presign_ttl: Optional[int] = 1,
+        title: Optional[str] = "",
+        description: Optional[str] = "",
+        region_name: Optional[str] = None,
+        s3_endpoint: Optional[str] = None,
+        recursive_scan: Optional[bool] = False,
+        aws_sse_kms_key_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Connect an S3 bucket reached through an IAM role to import tasks from
+        (``POST /api/storages/s3s/``, Label Studio Enterprise; the open-source server answers 404)."""
+        body = storage.without_none(
+            project=self.id, role_arn=role_arn, external_id=external_id, bucket=bucket, prefix=prefix,
+            regex_filter=regex_filter, use_blob_urls=use_blob_urls, presign=presign, presign_ttl=presign_ttl,
+            title=title, description=description, region_name=region_name, s3endpoint=s3_endpoint,
+            recursive_scan=recursive_scan,
+        )  # fmt: skip
+        extra = storage.without_none(aws_sse_kms_key_id=aws_sse_kms_key_id)
+        return _dump(self.ls.import_storage.s3s.create(**body, request_options=_options(body=extra)))
 
     def connect_s3_export_storage(
         self,
@@ -1003,6 +1308,55 @@ class Project(Client):
         )
         return _dump(self.ls.export_storage.azure.create(**body))
 
+    def connect_local_import_storage(
+        self,
+        local_store_path: str,
+        regex_filter: Optional[str] = None,
+        use_blob_urls: Optional[bool] = True,
+        title: Optional[str] = "",
+        description: Optional[str] = "",
+    ) -> Dict[str, Any]:
+        """Connect a folder on the Label Studio host to import tasks from (``POST /api/storages/localfiles/``).
+
+        The server must serve local files (``LOCAL_FILES_SERVING_ENABLED``) and the folder must lie
+        under its ``LOCAL_FILES_DOCUMENT_ROOT``; otherwise it answers ``BadRequestError`` naming the
+        reason. (The checks are the server's: this process's environment variables say nothing about
+        a server elsewhere.) Nothing is imported until the storage is synced
+        (:meth:`sync_import_storage`).
+        """
+        path = os.fspath(local_store_path)
+        if not isinstance(path, str) or not path:
+            raise TypeError(f"local_store_path must be a non-empty str, got {local_store_path!r}")
+        body = storage.without_none(
+            project=self.id,
+            path=path,
+            regex_filter=regex_filter,
+            use_blob_urls=use_blob_urls,
+            title=title,
+            description=description,
+        )
+        return _dump(self.ls.import_storage.local.create(**body))
+
+    def get_import_storages(self) -> List[Dict[str, Any]]:
+        """Every import storage of the project, of all types (``GET /api/storages/?project=``);
+        each dict has its ``type`` (``s3``, ``gcs``, ``azure``, ``localfiles``, ...) and ``id``."""
+        body = self.make_request("GET", "/api/storages/", params={"project": self.id}).json()
+        return list(body) if isinstance(body, list) else []
+
+    def get_export_storages(self) -> List[Dict[str, Any]]:
+        """Every export storage of the project, of all types (``GET /api/storages/export?project=``)."""
+        body = self.make_request("GET", "/api/storages/export", params={"project": self.id}).json()
+        return list(body) if isinstance(body, list) else []
+
+    def sync_import_storage(self, storage_type: str, storage_id: int) -> Dict[str, Any]:
+        """Sync an import storage now (``POST /api/storages/{storage_type}/{storage_id}/sync``);
+        returns the storage, whose ``status`` tells how far the sync got."""
+        return self.sync_storage(_storage_type(storage_type), storage_id)
+
+    def sync_export_storage(self, storage_type: str, storage_id: int) -> Dict[str, Any]:
+        """Push annotations to an export storage now (``POST /api/storages/export/{storage_type}/{storage_id}/sync``)."""
+        return self.sync_storage(f"export/{_storage_type(storage_type)}", storage_id)
+
     # -- export snapshots --------------------------------------------------------------------------
 
     def export_snapshot_list(self) -> List[Dict[str, Any]]:
@@ -1055,6 +1409,99 @@ class Project(Client):
             serialization_options=serialization,
         )
         return _dump(snapshot)
+
+    def export_snapshot_delete(self, export_id: int) -> int:
+        """Delete an export snapshot and its files; returns the HTTP status (204), as 0.x did."""
+        path = self._path(f"/exports/{encode_path(export_id)}")
+        return self.make_request("DELETE", path).status_code
+
+    def export(
+        self,
+        filters: Any = None,
+        title: str = "SDK Export",
+        export_type: str = "JSON",
+        output_dir: str = ".",
+        **kwargs: Any,
+    ) -> Dict[str, Any]:
+        """Export through a snapshot and save it in ``output_dir``; returns ``{"status", "filename",
+        "export_id"}`` (the download's HTTP status, the file name written, the snapshot's ID).
+
+        ``filters`` (``data_manager.Filters.create(...)``) pick the tasks: they go into a temporary
+        Data Manager tab that is deleted afterwards, even when the export fails. ``kwargs`` are the
+        other arguments of :meth:`export_snapshot_create` (``serialization_options_drafts``,
+        ``annotation_filter_options_skipped``, ``interpolate_key_frames``, ...), plus
+        ``timeout`` (seconds to wait for the snapshot and its conversion, default 600). Formats other
+        than JSON are converted on the server first and waited for (the published 0.x package
+        downloaded them unconverted, which the server refuses). A failed snapshot or conversion raises
+        ``ExportFailedError``, one not ready in time ``ExportTimeoutError``.
+        """
+        timeout = float(kwargs.pop("timeout", DEFAULT_EXPORT_TIMEOUT))
+        create = inspect.signature(Project.export_snapshot_create).parameters
+        unknown = sorted(set(kwargs) - set(create) | ({"title", "task_filter_options"} & set(kwargs)))
+        if unknown:
+            raise TypeError(f"export() got unexpected keyword arguments: {', '.join(unknown)}")
+        view_id: Optional[int] = None
+        try:
+            task_filter_options: Dict[str, Any] = {}
+            if filters is not None:
+                view = self.create_view(filters=filters, title="Temp SDK export")
+                view_id = int(view["id"])
+                task_filter_options["view"] = view_id
+            snapshot = self.export_snapshot_create(title, task_filter_options=task_filter_options, **kwargs)
+            export_id = int(snapshot["id"])
+            self._wait_for_snapshot(export_id, export_type, timeout)
+            status, filename = self.export_snapshot_download(
+                export_id, export_type=export_type, path=output_dir
+            )
+        finally:
+            if view_id is not None:
+                try:
+                    self.delete_view(view_id)
+                except ApiError as exc:  # never hide the export's own error
+                    logger.warning("could not delete the temporary view %s: %s", view_id, exc)
+        return {"status": status, "filename": filename, "export_id": export_id}
+
+    def _wait_for_snapshot(self, export_id: int, export_type: str, timeout: float) -> None:
+        """Poll until the snapshot is built and, for a format other than JSON, converted."""
+        from ..projects.exports.errors import ExportFailedError, ExportTimeoutError
+
+        deadline = time.monotonic() + timeout
+        pause = 0.25
+        conversion: Optional[str] = None  # the conversion's export_type once started
+        while True:
+            snapshot = self.ls.projects.exports.get(self.id, str(export_id))
+            status: Optional[str] = snapshot.status
+            if status == ExportSnapshotStatus.FAILED:
+                raise ExportFailedError(project_id=self.id, snapshot_id=export_id, status=status)
+            if status == ExportSnapshotStatus.COMPLETED:
+                if str(export_type).upper() == "JSON":
+                    return
+                if conversion is None:
+                    self.ls.projects.exports.convert(self.id, str(export_id), export_type=export_type)
+                    conversion = str(export_type)
+                entries = [f for f in snapshot.converted_formats or [] if f.export_type == conversion]
+                entry = max(entries, key=lambda f: f.id or 0) if entries else None
+                status = None if entry is None else entry.status
+                if status == ExportSnapshotStatus.FAILED:
+                    raise ExportFailedError(
+                        project_id=self.id,
+                        snapshot_id=export_id,
+                        status=status,
+                        export_type=conversion,
+                        traceback=None if entry is None else entry.traceback,
+                    )
+                if status == ExportSnapshotStatus.COMPLETED:
+                    return
+            if time.monotonic() + pause > deadline:
+                raise ExportTimeoutError(
+                    project_id=self.id,
+                    snapshot_id=export_id,
+                    status=status,
+                    timeout=timeout,
+                    export_type=conversion,
+                )
+            time.sleep(pause)
+            pause = min(pause * 1.5, 5.0)
 
     def export_snapshot_status(self, export_id: int) -> ExportSnapshotStatus:
         """The snapshot's current state (``.is_completed()``, ``.is_failed()``, ``.response``)."""
