@@ -1,7 +1,9 @@
 """Where the Label Studio server's own files are: its virtualenv, its label-config templates.
 
-The server (PyPI ``label-studio``) lives in ``$LS_HOME/venv`` (``scripts/label-studio-server.sh``,
-default ``<repo>/.ls-server``). Its package ships the label-config templates the server offers in its
+The server (PyPI ``label-studio``) lives in ``$LS_BASE_VENV``, by default ``$LS_HOME/venv``
+(``scripts/label-studio-server.sh``; ``LS_HOME`` defaults to ``<repo>/.ls-server``). With ``LS_SDK=ours``
+the server runs from a second virtualenv layered over that one with our package in it; the one here is
+always the untouched server virtualenv, with the published label-studio-sdk. Its package ships the label-config templates the server offers in its
 UI; the corpus tests read them from there (they are not copied into this repository). The published
 label-studio-sdk installed beside it serves as a black box for compatibility checks.
 """
@@ -21,13 +23,18 @@ def server_home() -> Path:
     return Path(os.environ.get("LS_HOME") or REPO / ".ls-server")
 
 
+def server_venv() -> Path:
+    """The server's own virtualenv, where the published label-studio-sdk is (never the layered one)."""
+    return Path(os.environ.get("LS_BASE_VENV") or server_home() / "venv")
+
+
 def server_python() -> Optional[Path]:
-    python = server_home() / "venv" / "bin" / "python"
+    python = server_venv() / "bin" / "python"
     return python if python.exists() else None
 
 
 def server_site_packages() -> Optional[Path]:
-    found = sorted((server_home() / "venv" / "lib").glob("python*/site-packages"))
+    found = sorted((server_venv() / "lib").glob("python*/site-packages"))
     return found[0] if found else None
 
 
@@ -35,7 +42,7 @@ def require_server_install() -> Path:
     """The server's site-packages; a skip (or, in CI with a server required, a failure) without it."""
     site = server_site_packages()
     if site is None or not (site / "label_studio").is_dir():
-        message = f"the Label Studio server is not installed in {server_home()} (scripts/label-studio-server.sh start)"
+        message = f"the Label Studio server is not installed in {server_venv()} (scripts/label-studio-server.sh start)"
         if os.environ.get("LABEL_STUDIO_REQUIRE_SERVER"):
             pytest.fail(message)
         pytest.skip(message)

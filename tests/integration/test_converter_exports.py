@@ -1,9 +1,17 @@
-"""Our converter against the real server's exports: every format the server lists, the same JSON export in.
+"""Our converter against the published one on real server exports: every format the server lists.
 
-The Label Studio server builds exports with the published converter. For each project below, the server
-exports every format it offers, and ``Converter`` is fed the server's JSON export with the arguments the
-server uses (parsed config, upload folder, hostname, token). The files must be the same, names and bytes,
-except for the differences listed in ``DOCUMENTED`` (each is a line of the README's converter section).
+For each project below, the server exports every format it offers, and ``Converter`` is fed the server's
+JSON export with the arguments the server uses (parsed config, upload folder, hostname, token). Our files
+must be the published converter's, names and bytes, except for the differences listed in ``DOCUMENTED``
+(each is a line of the README's converter section).
+
+Where the published files come from depends on what the server runs (``scripts/label-studio-server.sh``,
+``LS_SDK``). On the published label-studio-sdk (the default), the server's own exports are the published
+files. On ours (``LS_SDK=ours``, what CI runs), the server's exports are made by our code, so comparing them
+with ours would prove nothing: the published converter is then run as a black box in the server's own
+virtualenv (``LS_BASE_VENV``), on the same JSON export with the same arguments, and the server's exports
+must instead be our files exactly (the export time in COCO aside), which checks that the server drives
+our converter as it drives its own.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import io
 import json
 import math
 import os
+import subprocess
 import wave
 import zipfile
 from pathlib import Path
@@ -19,9 +28,11 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
+import label_studio_sdk
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.converter import Converter
 from label_studio_sdk.converter.brush import mask2rle
+from tests.ls_server_files import require_server_install, server_python
 
 from .conftest import API_KEY, FILES_ROOT, URL
 
@@ -52,6 +63,22 @@ def client() -> Iterator[LabelStudio]:
     assert URL and API_KEY
     with LabelStudio(base_url=URL, api_key=API_KEY) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def server_on_our_sdk(client: LabelStudio) -> bool:
+    """Whether the server runs on this checkout's label_studio_sdk: what LS_SDK says, checked against the
+    ``label_studio_sdk.__version__`` the live server reports in /api/version."""
+    declared = os.environ.get("LS_SDK", "published")
+    assert declared in ("published", "ours"), f"LS_SDK={declared!r}"
+    reported = (client.versions.get().label_studio_converter or {}).get("version")
+    if declared == "ours":
+        assert reported == label_studio_sdk.__version__, reported
+    else:
+        assert reported != label_studio_sdk.__version__, (
+            f"the server reports our version {reported}: set LS_SDK=ours (scripts/label-studio-server.sh status)"
+        )
+    return declared == "ours"
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +252,66 @@ def _our_files(output: Path) -> Files:
     return {"<single file>": next(iter(files.values()))} if len(os.listdir(output)) == 1 else files
 
 
+# Runs in the server's virtualenv (python -I: this checkout is not on the path) with the published package.
+PUBLISHED_SCRIPT = r"""
+import json, os, sys
+from label_studio_sdk.converter import Converter
+job = json.load(sys.stdin)
+converter = Converter(
+    config=job["config"], project_dir=None, upload_dir=job["upload_dir"], download_resources=True,
+    access_token=job["access_token"], hostname=None,
+)
+for name in job["formats"]:
+    # The server converts into a folder it has made (some published writers do not make theirs).
+    os.makedirs(os.path.join(job["output"], name))
+    converter.convert(job["export"], os.path.join(job["output"], name), name, is_dir=False)
+json.dump({"supported_formats": sorted(converter.supported_formats)}, sys.stdout)
+"""
+
+
+def _published_files(
+    config: Any, export: Path, upload_dir: Path, formats: List[str], output: Path
+) -> Tuple[Dict[str, Files], List[str]]:
+    """Every format's files from the published converter run as a black box, and its supported formats."""
+    require_server_install()
+    python = server_python()
+    assert python is not None
+    output.mkdir()
+    job = {
+        "config": config,
+        "export": str(export),
+        "upload_dir": str(upload_dir),
+        "access_token": API_KEY,
+        "formats": formats,
+        "output": str(output),
+    }
+    completed = subprocess.run(
+        [str(python), "-I", "-c", PUBLISHED_SCRIPT],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=str(output),
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    supported: List[str] = json.loads(completed.stdout)["supported_formats"]
+    return {name: _our_files(output / name) for name in formats}, supported
+
+
+def _same_as_ours(ours: Files, served: Files, name: str) -> None:
+    """The server runs our converter: the same files and bytes, the export time in COCO aside."""
+    assert ours.keys() == served.keys(), name
+    for file_name in ours:
+        if ours[file_name] == served[file_name]:
+            continue
+        assert file_name.endswith(".json") and name in ("COCO", "COCO_WITH_IMAGES", "BRUSH_TO_COCO"), (
+            f"{name}: {file_name}"
+        )
+        assert _coco_without_time(ours, file_name) == _coco_without_time(served, file_name), (
+            f"{name}: {file_name}"
+        )
+
+
 def _json(data: bytes) -> Any:
     return json.loads(data.decode("utf-8"))
 
@@ -336,11 +423,16 @@ DOCUMENTED: Dict[str, Callable[[Files, Files], None]] = {
 
 
 def _compare_every_format(
-    client: LabelStudio, project_id: int, upload_dir: Path, tmp_path: Path, expected_formats: List[str]
+    client: LabelStudio,
+    project_id: int,
+    upload_dir: Path,
+    tmp_path: Path,
+    expected_formats: List[str],
+    server_on_ours: bool,
 ) -> List[str]:
     project = client.projects.get(project_id)
     listed = [item for item in client.projects.exports.list_formats(project_id)]
-    enabled = [item.name for item in listed if not item.disabled]
+    enabled = [item.name for item in listed if not item.disabled and item.name]
     assert [name for name in expected_formats if name not in enabled] == []
     export = tmp_path / "export.json"
     export.write_bytes(_server_files(client, project_id, "JSON")["<single file>"])
@@ -354,11 +446,22 @@ def _compare_every_format(
     )
     # What the server offers is what our supported_formats says (the server lists them in all_formats order).
     assert {name for name in enabled if name != "DOCLANG"} == set(converter.supported_formats) - {"CSV_OLD"}
+    # DOCLANG: not offered by our converter (README): the doclang toolkit is not a dependency.
+    names = [name for name in enabled if name != "DOCLANG"]
+    served = {name: _server_files(client, project_id, name) for name in names}
+    if server_on_ours:
+        published, published_formats = _published_files(
+            project.parsed_label_config, export, upload_dir, names, tmp_path / "published"
+        )
+        # The published offers the same formats for this config (the server on it would list these).
+        assert set(published_formats) - {"DOCLANG", "CSV_OLD"} == set(converter.supported_formats) - {
+            "CSV_OLD"
+        }
+    else:
+        published = served
     compared = []
-    for name in enabled:
-        if name == "DOCLANG":
-            continue  # not offered by our converter (README): the doclang toolkit is not a dependency
-        theirs = _server_files(client, project_id, name)
+    for name in names:
+        theirs = published[name]
         output = tmp_path / name
         converter.convert(export, output, name, is_dir=False)
         ours = _our_files(output)
@@ -369,12 +472,14 @@ def _compare_every_format(
                 assert ours[file_name] == theirs[file_name], f"{name}: {file_name}"
         else:
             compare(ours, theirs)
+        if server_on_ours:
+            _same_as_ours(ours, served[name], name)
         compared.append(name)
     return compared
 
 
 def test_image_formats_match_the_server(
-    client: LabelStudio, image_project: int, upload_dir: Path, tmp_path: Path
+    client: LabelStudio, image_project: int, upload_dir: Path, tmp_path: Path, server_on_our_sdk: bool
 ) -> None:
     compared = _compare_every_format(
         client,
@@ -394,30 +499,43 @@ def test_image_formats_match_the_server(
             "YOLO_OBB",
             "YOLO_OBB_WITH_IMAGES",
         ],
+        server_on_our_sdk,
     )
     assert "YOLO_OBB_WITH_IMAGES" in compared
 
 
 def test_text_formats_match_the_server(
-    client: LabelStudio, text_project: int, upload_dir: Path, tmp_path: Path
+    client: LabelStudio, text_project: int, upload_dir: Path, tmp_path: Path, server_on_our_sdk: bool
 ) -> None:
     compared = _compare_every_format(
-        client, text_project, upload_dir, tmp_path, ["JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003"]
+        client,
+        text_project,
+        upload_dir,
+        tmp_path,
+        ["JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003"],
+        server_on_our_sdk,
     )
     assert "CONLL2003" in compared
 
 
 def test_brush_formats_match_the_server(
-    client: LabelStudio, brush_project: int, upload_dir: Path, tmp_path: Path
+    client: LabelStudio, brush_project: int, upload_dir: Path, tmp_path: Path, server_on_our_sdk: bool
 ) -> None:
     compared = _compare_every_format(
-        client, brush_project, upload_dir, tmp_path, ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "BRUSH_TO_COCO"]
+        client,
+        brush_project,
+        upload_dir,
+        tmp_path,
+        ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "BRUSH_TO_COCO"],
+        server_on_our_sdk,
     )
     assert "BRUSH_TO_COCO" in compared
 
 
 def test_audio_formats_match_the_server(
-    client: LabelStudio, audio_project: int, upload_dir: Path, tmp_path: Path
+    client: LabelStudio, audio_project: int, upload_dir: Path, tmp_path: Path, server_on_our_sdk: bool
 ) -> None:
-    compared = _compare_every_format(client, audio_project, upload_dir, tmp_path, ["ASR_MANIFEST"])
+    compared = _compare_every_format(
+        client, audio_project, upload_dir, tmp_path, ["ASR_MANIFEST"], server_on_our_sdk
+    )
     assert "ASR_MANIFEST" in compared
