@@ -348,8 +348,9 @@ class Loader:
         if page_schema is None:
             raise SpecError(f"{where}: x-pagination needs a 200 response that is a component ($ref)")
         wire_names = {p.wire_name for p in params if p.location == "query"}
-        if not {"page", "page_size"} <= wire_names:
-            raise SpecError(f"{where}: x-pagination needs page and page_size query parameters")
+        # page_size is optional: some servers' lists page by a fixed size and take only `page`.
+        if "page" not in wire_names:
+            raise SpecError(f"{where}: x-pagination needs a page query parameter")
         page_model = self.model(page_schema)
         by_wire = {f.wire_name: f for f in page_model.fields}
         for key in ("items", "total", "next"):

@@ -401,7 +401,9 @@ ROOT_EXPORTS = [
     for name in ("ExportError", "ExportFailedError", "ExportTimeoutError")
 ] + [
     (f"{PACKAGE}.projects.import_errors", name)
-    for name in ("ChunkedImportError", "ImportJobFailedError", "ImportJobTimeoutError")
+    for name in (
+        "ChunkedImportError", "ChunkedPredictionImportError", "ImportJobFailedError", "ImportJobTimeoutError"
+    )
 ] + [
     # The deprecated 0.x client: resolving it warns once and loads label_studio_sdk._legacy. (0.x's
     # root `Project` is not re-created: `label_studio_sdk.Project` is the typed project model.)
@@ -531,7 +533,12 @@ class Samples:
             if model.alias_of is not None:
                 return self.value(model.alias_of, name, depth)
             if depth > 3:
-                return {}
+                # Deep down only the required fields, so that the sample still validates.
+                if depth > 8:
+                    return {}
+                return {
+                    f.wire_name: self.value(f.type, f.name, depth + 1) for f in model.fields if f.required
+                }
             return {f.wire_name: self.value(f.type, f.name, depth + 1) for f in model.fields}
         raise ValueError(f"no sample for {kind}")
 

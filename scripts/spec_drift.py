@@ -25,8 +25,10 @@ Python type; formats that do (date-time, binary) are.
 Each difference is one line with a stable ID, such as
 ``GET /api/projects/{} query: +foo (server only)``. IDs listed in the allowlist (a YAML list of
 ``{id, reason}``) are deliberate; any other difference makes the script exit with status 1.
-Allowlist entries that match nothing are reported as stale (a warning). Operations only one side
-has are listed for information and never fail the run.
+Allowlist entries that match nothing are reported as stale (a warning). A server operation our spec
+lacks is a difference too (``GET /api/foo/{} operation: server only``): it fails the run unless the
+allowlist says why it is left out. Operations only our spec has (Enterprise-only groups) are listed
+for information and never fail the run.
 """
 
 from __future__ import annotations
@@ -424,8 +426,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     our_ops, server_ops = operations(docs.ours), operations(docs.server)
     shared = by_path(set(our_ops) & set(server_ops))
     diffs = [d for key in shared for d in compare_operation(docs, key, our_ops[key], server_ops[key])]
+    diffs += [
+        Diff("added", f"{method} {path} operation: server only")
+        for method, path in by_path(set(server_ops) - set(our_ops))
+    ]
     status = report(diffs, load_allowlist(args.allowlist), len(shared), args.verbose)
-    report_unmatched("server operations not in our spec", by_path(set(server_ops) - set(our_ops)))
     report_unmatched("our operations not on the server", by_path(set(our_ops) - set(server_ops)))
     return status
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.projects.exports.errors import ExportError, ExportFailedError, ExportTimeoutError
     from label_studio_sdk.projects.import_errors import (
         ChunkedImportError,
+        ChunkedPredictionImportError,
         ImportJobFailedError,
         ImportJobTimeoutError,
     )
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.gcs_export_storage_status import GcsExportStorageStatus
     from label_studio_sdk.types.gcs_import_storage import GcsImportStorage
     from label_studio_sdk.types.gcs_import_storage_status import GcsImportStorageStatus
+    from label_studio_sdk.types.hotkeys import Hotkeys
     from label_studio_sdk.types.inference_run import InferenceRun
     from label_studio_sdk.types.inference_run_cost_estimate import InferenceRunCostEstimate
     from label_studio_sdk.types.inference_run_created_by import InferenceRunCreatedBy
@@ -87,6 +89,12 @@ if TYPE_CHECKING:
         KeyIndicatorsItemAdditionalKpisItem,
     )
     from label_studio_sdk.types.key_indicators_item_extra_kpis_item import KeyIndicatorsItemExtraKpisItem
+    from label_studio_sdk.types.label import Label
+    from label_studio_sdk.types.label_created import LabelCreated
+    from label_studio_sdk.types.label_link import LabelLink
+    from label_studio_sdk.types.label_links_list_response import LabelLinksListResponse
+    from label_studio_sdk.types.labels_bulk_update_response import LabelsBulkUpdateResponse
+    from label_studio_sdk.types.labels_list_response import LabelsListResponse
     from label_studio_sdk.types.local_files_export_storage import LocalFilesExportStorage
     from label_studio_sdk.types.local_files_export_storage_status import LocalFilesExportStorageStatus
     from label_studio_sdk.types.local_files_import_storage import LocalFilesImportStorage
@@ -104,15 +112,26 @@ if TYPE_CHECKING:
     )
     from label_studio_sdk.types.model_provider_connection_provider import ModelProviderConnectionProvider
     from label_studio_sdk.types.model_provider_connection_scope import ModelProviderConnectionScope
+    from label_studio_sdk.types.organization import Organization
+    from label_studio_sdk.types.organization_invite import OrganizationInvite
+    from label_studio_sdk.types.organization_member import OrganizationMember
+    from label_studio_sdk.types.organization_member_list_item import OrganizationMemberListItem
+    from label_studio_sdk.types.organization_member_user import OrganizationMemberUser
+    from label_studio_sdk.types.organization_members_list_response import OrganizationMembersListResponse
+    from label_studio_sdk.types.organization_summary import OrganizationSummary
     from label_studio_sdk.types.pause import Pause
     from label_studio_sdk.types.pause_paused_by import PausePausedBy
     from label_studio_sdk.types.prediction import Prediction
     from label_studio_sdk.types.project import Project
+    from label_studio_sdk.types.project_counts import ProjectCounts
     from label_studio_sdk.types.project_import import ProjectImport
     from label_studio_sdk.types.project_import_status import ProjectImportStatus
     from label_studio_sdk.types.project_label_config import ProjectLabelConfig
+    from label_studio_sdk.types.project_reference import ProjectReference
     from label_studio_sdk.types.project_sampling import ProjectSampling
     from label_studio_sdk.types.project_skip_queue import ProjectSkipQueue
+    from label_studio_sdk.types.projects_import_predictions_response import ProjectsImportPredictionsResponse
+    from label_studio_sdk.types.projects_list_counts_response import ProjectsListCountsResponse
     from label_studio_sdk.types.prompt import Prompt
     from label_studio_sdk.types.prompt_associated_projects_item import PromptAssociatedProjectsItem
     from label_studio_sdk.types.prompt_associated_projects_item_id import PromptAssociatedProjectsItemId
@@ -139,10 +158,14 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.s3s_import_storage_status import S3SImportStorageStatus
     from label_studio_sdk.types.serialization_option import SerializationOption
     from label_studio_sdk.types.serialization_options import SerializationOptions
+    from label_studio_sdk.types.session_timeout_policy import SessionTimeoutPolicy
     from label_studio_sdk.types.task import Task
+    from label_studio_sdk.types.task_agreement import TaskAgreement
     from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
     from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
+    from label_studio_sdk.types.task_label_distribution import TaskLabelDistribution
+    from label_studio_sdk.types.token_rotate_response import TokenRotateResponse
     from label_studio_sdk.types.user_simple import UserSimple
     from label_studio_sdk.types.view import View
     from label_studio_sdk.types.webhook import Webhook
@@ -178,6 +201,7 @@ _EXPORTS = {
     "ByteStream": "label_studio_sdk.core.files",
     "ChildFilter": "label_studio_sdk.types.child_filter",
     "ChunkedImportError": "label_studio_sdk.projects.import_errors",
+    "ChunkedPredictionImportError": "label_studio_sdk.projects.import_errors",
     "Client": "label_studio_sdk._legacy.deprecated",
     "Comment": "label_studio_sdk.types.comment",
     "CommentCreatedBy": "label_studio_sdk.types.comment_created_by",
@@ -205,6 +229,7 @@ _EXPORTS = {
     "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
     "GcsImportStorage": "label_studio_sdk.types.gcs_import_storage",
     "GcsImportStorageStatus": "label_studio_sdk.types.gcs_import_storage_status",
+    "Hotkeys": "label_studio_sdk.types.hotkeys",
     "ImportJobFailedError": "label_studio_sdk.projects.import_errors",
     "ImportJobTimeoutError": "label_studio_sdk.projects.import_errors",
     "InferenceRun": "label_studio_sdk.types.inference_run",
@@ -220,8 +245,14 @@ _EXPORTS = {
     "KeyIndicatorsItem": "label_studio_sdk.types.key_indicators_item",
     "KeyIndicatorsItemAdditionalKpisItem": "label_studio_sdk.types.key_indicators_item_additional_kpis_item",
     "KeyIndicatorsItemExtraKpisItem": "label_studio_sdk.types.key_indicators_item_extra_kpis_item",
+    "Label": "label_studio_sdk.types.label",
+    "LabelCreated": "label_studio_sdk.types.label_created",
+    "LabelLink": "label_studio_sdk.types.label_link",
+    "LabelLinksListResponse": "label_studio_sdk.types.label_links_list_response",
     "LabelStudio": "label_studio_sdk.client",
     "LabelStudioError": "label_studio_sdk.core.errors",
+    "LabelsBulkUpdateResponse": "label_studio_sdk.types.labels_bulk_update_response",
+    "LabelsListResponse": "label_studio_sdk.types.labels_list_response",
     "LocalFilesExportStorage": "label_studio_sdk.types.local_files_export_storage",
     "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
     "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
@@ -237,16 +268,27 @@ _EXPORTS = {
     "ModelProviderConnectionScope": "label_studio_sdk.types.model_provider_connection_scope",
     "NotFoundError": "label_studio_sdk.core.errors",
     "OMIT": "label_studio_sdk.core.options",
+    "Organization": "label_studio_sdk.types.organization",
+    "OrganizationInvite": "label_studio_sdk.types.organization_invite",
+    "OrganizationMember": "label_studio_sdk.types.organization_member",
+    "OrganizationMemberListItem": "label_studio_sdk.types.organization_member_list_item",
+    "OrganizationMemberUser": "label_studio_sdk.types.organization_member_user",
+    "OrganizationMembersListResponse": "label_studio_sdk.types.organization_members_list_response",
+    "OrganizationSummary": "label_studio_sdk.types.organization_summary",
     "Page": "label_studio_sdk.core.pagination",
     "Pause": "label_studio_sdk.types.pause",
     "PausePausedBy": "label_studio_sdk.types.pause_paused_by",
     "Prediction": "label_studio_sdk.types.prediction",
     "Project": "label_studio_sdk.types.project",
+    "ProjectCounts": "label_studio_sdk.types.project_counts",
     "ProjectImport": "label_studio_sdk.types.project_import",
     "ProjectImportStatus": "label_studio_sdk.types.project_import_status",
     "ProjectLabelConfig": "label_studio_sdk.types.project_label_config",
+    "ProjectReference": "label_studio_sdk.types.project_reference",
     "ProjectSampling": "label_studio_sdk.types.project_sampling",
     "ProjectSkipQueue": "label_studio_sdk.types.project_skip_queue",
+    "ProjectsImportPredictionsResponse": "label_studio_sdk.types.projects_import_predictions_response",
+    "ProjectsListCountsResponse": "label_studio_sdk.types.projects_list_counts_response",
     "Prompt": "label_studio_sdk.types.prompt",
     "PromptAssociatedProjectsItem": "label_studio_sdk.types.prompt_associated_projects_item",
     "PromptAssociatedProjectsItemId": "label_studio_sdk.types.prompt_associated_projects_item_id",
@@ -273,11 +315,15 @@ _EXPORTS = {
     "S3SImportStorageStatus": "label_studio_sdk.types.s3s_import_storage_status",
     "SerializationOption": "label_studio_sdk.types.serialization_option",
     "SerializationOptions": "label_studio_sdk.types.serialization_options",
+    "SessionTimeoutPolicy": "label_studio_sdk.types.session_timeout_policy",
     "SyncPager": "label_studio_sdk.core.pagination",
     "Task": "label_studio_sdk.types.task",
+    "TaskAgreement": "label_studio_sdk.types.task_agreement",
     "TaskAnnotatorsItem": "label_studio_sdk.types.task_annotators_item",
     "TaskCommentAuthorsItem": "label_studio_sdk.types.task_comment_authors_item",
     "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
+    "TaskLabelDistribution": "label_studio_sdk.types.task_label_distribution",
+    "TokenRotateResponse": "label_studio_sdk.types.token_rotate_response",
     "TooManyRequestsError": "label_studio_sdk.core.errors",
     "UnauthorizedError": "label_studio_sdk.core.errors",
     "UnprocessableEntityError": "label_studio_sdk.core.errors",
@@ -316,6 +362,7 @@ __all__ = [
     "ByteStream",
     "ChildFilter",
     "ChunkedImportError",
+    "ChunkedPredictionImportError",
     "Client",
     "Comment",
     "CommentCreatedBy",
@@ -343,6 +390,7 @@ __all__ = [
     "GcsExportStorageStatus",
     "GcsImportStorage",
     "GcsImportStorageStatus",
+    "Hotkeys",
     "ImportJobFailedError",
     "ImportJobTimeoutError",
     "InferenceRun",
@@ -358,8 +406,14 @@ __all__ = [
     "KeyIndicatorsItem",
     "KeyIndicatorsItemAdditionalKpisItem",
     "KeyIndicatorsItemExtraKpisItem",
+    "Label",
+    "LabelCreated",
+    "LabelLink",
+    "LabelLinksListResponse",
     "LabelStudio",
     "LabelStudioError",
+    "LabelsBulkUpdateResponse",
+    "LabelsListResponse",
     "LocalFilesExportStorage",
     "LocalFilesExportStorageStatus",
     "LocalFilesImportStorage",
@@ -375,16 +429,27 @@ __all__ = [
     "ModelProviderConnectionScope",
     "NotFoundError",
     "OMIT",
+    "Organization",
+    "OrganizationInvite",
+    "OrganizationMember",
+    "OrganizationMemberListItem",
+    "OrganizationMemberUser",
+    "OrganizationMembersListResponse",
+    "OrganizationSummary",
     "Page",
     "Pause",
     "PausePausedBy",
     "Prediction",
     "Project",
+    "ProjectCounts",
     "ProjectImport",
     "ProjectImportStatus",
     "ProjectLabelConfig",
+    "ProjectReference",
     "ProjectSampling",
     "ProjectSkipQueue",
+    "ProjectsImportPredictionsResponse",
+    "ProjectsListCountsResponse",
     "Prompt",
     "PromptAssociatedProjectsItem",
     "PromptAssociatedProjectsItemId",
@@ -411,11 +476,15 @@ __all__ = [
     "S3SImportStorageStatus",
     "SerializationOption",
     "SerializationOptions",
+    "SessionTimeoutPolicy",
     "SyncPager",
     "Task",
+    "TaskAgreement",
     "TaskAnnotatorsItem",
     "TaskCommentAuthorsItem",
     "TaskFilterOptions",
+    "TaskLabelDistribution",
+    "TokenRotateResponse",
     "TooManyRequestsError",
     "UnauthorizedError",
     "UnprocessableEntityError",

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Type
 
 import httpx
 
-from label_studio_sdk.core.http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncHttpClient, SyncHttpClient
+from label_studio_sdk.core.http import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncHttpClient,
+    SyncHttpClient,
+)
 
 if TYPE_CHECKING:
     from label_studio_sdk.actions.client import ActionsClient, AsyncActionsClient
@@ -19,13 +25,16 @@ if TYPE_CHECKING:
     from label_studio_sdk.files.client import AsyncFilesClient, FilesClient
     from label_studio_sdk.import_storage.client import AsyncImportStorageClient, ImportStorageClient
     from label_studio_sdk.jwt_settings.client import AsyncJwtSettingsClient, JwtSettingsClient
+    from label_studio_sdk.labels.client import AsyncLabelsClient, LabelsClient
     from label_studio_sdk.ml.client import AsyncMlClient, MlClient
     from label_studio_sdk.model_providers.client import AsyncModelProvidersClient, ModelProvidersClient
+    from label_studio_sdk.organizations.client import AsyncOrganizationsClient, OrganizationsClient
     from label_studio_sdk.predictions.client import AsyncPredictionsClient, PredictionsClient
     from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt, ProjectsClientExt
     from label_studio_sdk.prompts.client import AsyncPromptsClient, PromptsClient
+    from label_studio_sdk.session_policy.client import AsyncSessionPolicyClient, SessionPolicyClient
     from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt
-    from label_studio_sdk.tokens.client import AsyncTokensClient, TokensClient
+    from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt, TokensClientExt
     from label_studio_sdk.users.client import AsyncUsersClient, UsersClient
     from label_studio_sdk.versions.client import AsyncVersionsClient, VersionsClient
     from label_studio_sdk.views.client import AsyncViewsClient, ViewsClient
@@ -46,6 +55,9 @@ class LabelStudio:
         httpx_client: An ``httpx.Client`` to send through (proxies, TLS, transports);
             it is not closed by ``close()``.
         follow_redirects: Whether to follow HTTP redirects.
+        max_connections: Most connections open to the server at once (10, what a stock Label Studio
+            accepts at a time); more concurrent requests wait for a free one. Sizes the pool this
+            client creates: with ``httpx_client``, set ``limits=httpx.Limits(...)`` on it instead.
     """
 
     def __init__(
@@ -58,6 +70,7 @@ class LabelStudio:
         headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
         follow_redirects: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self._client = SyncHttpClient(
             base_url=base_url,
@@ -67,6 +80,7 @@ class LabelStudio:
             headers=headers,
             httpx_client=httpx_client,
             follow_redirects=follow_redirects,
+            max_connections=max_connections,
         )
 
     @property
@@ -212,11 +226,11 @@ class LabelStudio:
         return VersionsClient(self._client)
 
     @cached_property
-    def tokens(self) -> TokensClient:
+    def tokens(self) -> TokensClientExt:
         """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
-        from label_studio_sdk.tokens.client import TokensClient
+        from label_studio_sdk.tokens.client_ext import TokensClientExt
 
-        return TokensClient(self._client)
+        return TokensClientExt(self._client)
 
     @cached_property
     def jwt_settings(self) -> JwtSettingsClient:
@@ -224,6 +238,27 @@ class LabelStudio:
         from label_studio_sdk.jwt_settings.client import JwtSettingsClient
 
         return JwtSettingsClient(self._client)
+
+    @cached_property
+    def organizations(self) -> OrganizationsClient:
+        """Organizations the caller belongs to, their settings and invite links."""
+        from label_studio_sdk.organizations.client import OrganizationsClient
+
+        return OrganizationsClient(self._client)
+
+    @cached_property
+    def session_policy(self) -> SessionPolicyClient:
+        """How long login sessions of the caller's organization may last."""
+        from label_studio_sdk.session_policy.client import SessionPolicyClient
+
+        return SessionPolicyClient(self._client)
+
+    @cached_property
+    def labels(self) -> LabelsClient:
+        """Custom labels added to project controls without editing labeling configs, and bulk renames in annotations."""
+        from label_studio_sdk.labels.client import LabelsClient
+
+        return LabelsClient(self._client)
 
 
 class AsyncLabelStudio:
@@ -239,6 +274,9 @@ class AsyncLabelStudio:
         httpx_client: An ``httpx.AsyncClient`` to send through (proxies, TLS, transports);
             it is not closed by ``close()``.
         follow_redirects: Whether to follow HTTP redirects.
+        max_connections: Most connections open to the server at once (10, what a stock Label Studio
+            accepts at a time); more concurrent requests wait for a free one. Sizes the pool this
+            client creates: with ``httpx_client``, set ``limits=httpx.Limits(...)`` on it instead.
     """
 
     def __init__(
@@ -251,6 +289,7 @@ class AsyncLabelStudio:
         headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.AsyncClient] = None,
         follow_redirects: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self._client = AsyncHttpClient(
             base_url=base_url,
@@ -260,6 +299,7 @@ class AsyncLabelStudio:
             headers=headers,
             httpx_client=httpx_client,
             follow_redirects=follow_redirects,
+            max_connections=max_connections,
         )
 
     @property
@@ -405,11 +445,11 @@ class AsyncLabelStudio:
         return AsyncVersionsClient(self._client)
 
     @cached_property
-    def tokens(self) -> AsyncTokensClient:
+    def tokens(self) -> AsyncTokensClientExt:
         """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
-        from label_studio_sdk.tokens.client import AsyncTokensClient
+        from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt
 
-        return AsyncTokensClient(self._client)
+        return AsyncTokensClientExt(self._client)
 
     @cached_property
     def jwt_settings(self) -> AsyncJwtSettingsClient:
@@ -417,6 +457,27 @@ class AsyncLabelStudio:
         from label_studio_sdk.jwt_settings.client import AsyncJwtSettingsClient
 
         return AsyncJwtSettingsClient(self._client)
+
+    @cached_property
+    def organizations(self) -> AsyncOrganizationsClient:
+        """Organizations the caller belongs to, their settings and invite links."""
+        from label_studio_sdk.organizations.client import AsyncOrganizationsClient
+
+        return AsyncOrganizationsClient(self._client)
+
+    @cached_property
+    def session_policy(self) -> AsyncSessionPolicyClient:
+        """How long login sessions of the caller's organization may last."""
+        from label_studio_sdk.session_policy.client import AsyncSessionPolicyClient
+
+        return AsyncSessionPolicyClient(self._client)
+
+    @cached_property
+    def labels(self) -> AsyncLabelsClient:
+        """Custom labels added to project controls without editing labeling configs, and bulk renames in annotations."""
+        from label_studio_sdk.labels.client import AsyncLabelsClient
+
+        return AsyncLabelsClient(self._client)
 
 
 def __getattr__(name: str) -> Any:

@@ -18,11 +18,15 @@ def test_predictions_list(client: LabelStudio, respx_mock: respx.MockRouter) -> 
             ),
         )
     )
-    result = client.predictions.list(task=3, project=3)
+    result = client.predictions.list(task=3, project=3, task__project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("project", "3"), ("task", "3")]
+    assert sorted(request.url.params.multi_items()) == [
+        ("project", "3"),
+        ("task", "3"),
+        ("task__project", "3"),
+    ]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -43,11 +47,15 @@ async def test_predictions_list_async(async_client: AsyncLabelStudio, respx_mock
             ),
         )
     )
-    result = await async_client.predictions.list(task=3, project=3)
+    result = await async_client.predictions.list(task=3, project=3, task__project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("project", "3"), ("task", "3")]
+    assert sorted(request.url.params.multi_items()) == [
+        ("project", "3"),
+        ("task", "3"),
+        ("task__project", "3"),
+    ]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -19,17 +19,28 @@ def test_projects_list(client: LabelStudio, respx_mock: respx.MockRouter) -> Non
         )
     )
     result = client.projects.list(
-        ordering="ordering-value", ids="ids-value", title="title-value", page=3, page_size=3, workspaces=3
+        ordering="ordering-value",
+        ids="ids-value",
+        title="title-value",
+        page=3,
+        page_size=3,
+        workspaces=3,
+        filter="filter-value",
+        include="include-value",
+        search="search-value",
     )
     items = list(result)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
     assert sorted(request.url.params.multi_items()) == [
+        ("filter", "filter-value"),
         ("ids", "ids-value"),
+        ("include", "include-value"),
         ("ordering", "ordering-value"),
         ("page", "3"),
         ("page_size", "3"),
+        ("search", "search-value"),
         ("title", "title-value"),
         ("workspaces", "3"),
     ]
@@ -54,7 +65,15 @@ async def test_projects_list_async(async_client: AsyncLabelStudio, respx_mock: r
     result = [
         item
         async for item in async_client.projects.list(
-            ordering="ordering-value", ids="ids-value", title="title-value", page=3, page_size=3, workspaces=3
+            ordering="ordering-value",
+            ids="ids-value",
+            title="title-value",
+            page=3,
+            page_size=3,
+            workspaces=3,
+            filter="filter-value",
+            include="include-value",
+            search="search-value",
         )
     ]
     items = list(result)
@@ -62,10 +81,13 @@ async def test_projects_list_async(async_client: AsyncLabelStudio, respx_mock: r
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
     assert sorted(request.url.params.multi_items()) == [
+        ("filter", "filter-value"),
         ("ids", "ids-value"),
+        ("include", "include-value"),
         ("ordering", "ordering-value"),
         ("page", "3"),
         ("page_size", "3"),
+        ("search", "search-value"),
         ("title", "title-value"),
         ("workspaces", "3"),
     ]
@@ -468,6 +490,203 @@ async def test_projects_validate_config_async(
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"label_config": "label_config-value", "config_essential_data_has_changed": true}'
     )
+
+
+def test_projects_validate_label_config(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/validate/").mock(
+        return_value=httpx.Response(204)
+    )
+    result = client.projects.validate_label_config(label_config="label_config-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"label_config": "label_config-value"}')
+    assert result is None
+
+
+async def test_projects_validate_label_config_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/validate/").mock(
+        return_value=httpx.Response(204)
+    )
+    result = await async_client.projects.validate_label_config(label_config="label_config-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"label_config": "label_config-value"}')
+    assert result is None
+
+
+def test_projects_list_counts(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/counts/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"count": 1, "next": null, "previous": "previous-value", "results": [{"id": 7, "task_number": 3, "finished_task_number": 3, "total_predictions_number": 3, "total_annotations_number": 3, "num_tasks_with_annotations": 3, "useful_annotation_number": 3, "ground_truth_number": 3, "skipped_annotations_number": 3}]}'
+            ),
+        )
+    )
+    result = client.projects.list_counts(
+        ids="ids-value",
+        title="title-value",
+        search="search-value",
+        filter="filter-value",
+        include="include-value",
+        page=3,
+        page_size=3,
+    )
+    items = list(result)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("filter", "filter-value"),
+        ("ids", "ids-value"),
+        ("include", "include-value"),
+        ("page", "3"),
+        ("page_size", "3"),
+        ("search", "search-value"),
+        ("title", "title-value"),
+    ]
+    assert request.content == b""
+    expected = json.loads(
+        '{"count": 1, "next": null, "previous": "previous-value", "results": [{"id": 7, "task_number": 3, "finished_task_number": 3, "total_predictions_number": 3, "total_annotations_number": 3, "num_tasks_with_annotations": 3, "useful_annotation_number": 3, "ground_truth_number": 3, "skipped_annotations_number": 3}]}'
+    )
+    assert [item.model_dump(mode="json", by_alias=True, exclude_unset=True) for item in items] == expected[
+        "results"
+    ]
+
+
+async def test_projects_list_counts_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/counts/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"count": 1, "next": null, "previous": "previous-value", "results": [{"id": 7, "task_number": 3, "finished_task_number": 3, "total_predictions_number": 3, "total_annotations_number": 3, "num_tasks_with_annotations": 3, "useful_annotation_number": 3, "ground_truth_number": 3, "skipped_annotations_number": 3}]}'
+            ),
+        )
+    )
+    result = [
+        item
+        async for item in async_client.projects.list_counts(
+            ids="ids-value",
+            title="title-value",
+            search="search-value",
+            filter="filter-value",
+            include="include-value",
+            page=3,
+            page_size=3,
+        )
+    ]
+    items = list(result)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == [
+        ("filter", "filter-value"),
+        ("ids", "ids-value"),
+        ("include", "include-value"),
+        ("page", "3"),
+        ("page_size", "3"),
+        ("search", "search-value"),
+        ("title", "title-value"),
+    ]
+    assert request.content == b""
+    expected = json.loads(
+        '{"count": 1, "next": null, "previous": "previous-value", "results": [{"id": 7, "task_number": 3, "finished_task_number": 3, "total_predictions_number": 3, "total_annotations_number": 3, "num_tasks_with_annotations": 3, "useful_annotation_number": 3, "ground_truth_number": 3, "skipped_annotations_number": 3}]}'
+    )
+    assert [item.model_dump(mode="json", by_alias=True, exclude_unset=True) for item in items] == expected[
+        "results"
+    ]
+
+
+def test_projects_list_unique_annotators(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/annotators/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}]'
+            ),
+        )
+    )
+    result = client.projects.list_unique_annotators(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}]'
+    )
+
+
+async def test_projects_list_unique_annotators_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/projects/7/annotators/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '[{"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}]'
+            ),
+        )
+    )
+    result = await async_client.projects.list_unique_annotators(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert [
+        item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if hasattr(item, "model_dump")
+        else item
+        for item in result
+    ] == json.loads(
+        '[{"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}]'
+    )
+
+
+def test_projects_import_predictions(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/7/import/predictions").mock(
+        return_value=httpx.Response(201, json=json.loads('{"created": 3}'))
+    )
+    result = client.projects.import_predictions(7, request=[{"key": {"key": "value"}}])
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('[{"key": {"key": "value"}}]')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads('{"created": 3}')
+
+
+async def test_projects_import_predictions_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="POST", path="/api/projects/7/import/predictions").mock(
+        return_value=httpx.Response(201, json=json.loads('{"created": 3}'))
+    )
+    result = await async_client.projects.import_predictions(7, request=[{"key": {"key": "value"}}])
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('[{"key": {"key": "value"}}]')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads('{"created": 3}')
 
 
 def test_projects_exports_download_sync(client: LabelStudio, respx_mock: respx.MockRouter) -> None:

@@ -318,3 +318,45 @@ async def test_tasks_update_async(async_client: AsyncLabelStudio, respx_mock: re
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "data": {"key": {"key": "value"}}, "meta": {"key": "value"}, "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z", "is_labeled": true, "overlap": 3, "inner_id": 3, "total_annotations": 3, "cancelled_annotations": 3, "total_predictions": 3, "comment_count": 3, "unresolved_comment_count": 3, "last_comment_updated_at": "2024-05-06T07:08:09Z", "project": 3, "updated_by": 3, "file_upload": 3, "comment_authors": [3]}'
     )
+
+
+def test_tasks_get_agreement(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/tasks/7/agreement/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"total_annotations": 3, "distributions": {"key": {"type": "type-value", "labels": {"key": 3}, "average": 0.25, "count": 3}}}'
+            ),
+        )
+    )
+    result = client.tasks.get_agreement(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"total_annotations": 3, "distributions": {"key": {"type": "type-value", "labels": {"key": 3}, "average": 0.25, "count": 3}}}'
+    )
+
+
+async def test_tasks_get_agreement_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="GET", path="/api/tasks/7/agreement/").mock(
+        return_value=httpx.Response(
+            200,
+            json=json.loads(
+                '{"total_annotations": 3, "distributions": {"key": {"type": "type-value", "labels": {"key": 3}, "average": 0.25, "count": 3}}}'
+            ),
+        )
+    )
+    result = await async_client.tasks.get_agreement(7)
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"total_annotations": 3, "distributions": {"key": {"type": "type-value", "labels": {"key": 3}, "average": 0.25, "count": 3}}}'
+    )

@@ -157,3 +157,35 @@ async def test_tokens_refresh_async(async_client: AsyncLabelStudio, respx_mock: 
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"access": "access-value"}'
     )
+
+
+def test_tokens_rotate(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/token/rotate/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"refresh": "refresh-value"}'))
+    )
+    result = client.tokens.rotate(refresh="refresh-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"refresh": "refresh-value"}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"refresh": "refresh-value"}'
+    )
+
+
+async def test_tokens_rotate_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/token/rotate/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"refresh": "refresh-value"}'))
+    )
+    result = await async_client.tokens.rotate(refresh="refresh-value")
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"refresh": "refresh-value"}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"refresh": "refresh-value"}'
+    )

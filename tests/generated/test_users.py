@@ -357,3 +357,67 @@ async def test_users_update_async(async_client: AsyncLabelStudio, respx_mock: re
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "username": "username-value", "email": "email-value", "last_activity": "2024-05-06T07:08:09Z", "custom_hotkeys": {"key": "value"}, "avatar": "avatar-value", "initials": "initials-value", "phone": "phone-value", "active_organization": 3, "active_organization_meta": {"key": "value"}, "allow_newsletters": true, "date_joined": "2024-05-06T07:08:09Z", "permissions": ["permissions-value"]}'
     )
+
+
+def test_users_get_hotkeys(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/current-user/hotkeys/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}'))
+    )
+    result = client.users.get_hotkeys()
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"custom_hotkeys": {"key": {"key": "value"}}}'
+    )
+
+
+async def test_users_get_hotkeys_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="GET", path="/api/current-user/hotkeys/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}'))
+    )
+    result = await async_client.users.get_hotkeys()
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.content == b""
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"custom_hotkeys": {"key": {"key": "value"}}}'
+    )
+
+
+def test_users_update_hotkeys(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="PATCH", path="/api/current-user/hotkeys/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}'))
+    )
+    result = client.users.update_hotkeys(custom_hotkeys={"key": {"key": "value"}})
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"custom_hotkeys": {"key": {"key": "value"}}}'
+    )
+
+
+async def test_users_update_hotkeys_async(
+    async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
+) -> None:
+    route = respx_mock.route(method="PATCH", path="/api/current-user/hotkeys/").mock(
+        return_value=httpx.Response(200, json=json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}'))
+    )
+    result = await async_client.users.update_hotkeys(custom_hotkeys={"key": {"key": "value"}})
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"custom_hotkeys": {"key": {"key": "value"}}}')
+    assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
+        '{"custom_hotkeys": {"key": {"key": "value"}}}'
+    )

@@ -307,3 +307,31 @@ async def test_views_update_async(async_client: AsyncLabelStudio, respx_mock: re
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "filter_group": {"id": 7, "filters": [{"id": 7, "child_filter": {}, "index": 3, "column": "column-value", "type": "type-value", "operator": "operator-value", "value": {"key": "value"}, "parent": 3}], "conjunction": "conjunction-value"}, "data": {"key": {"key": "value"}}, "ordering": {"key": "value"}, "order": 3, "selected_items": {"key": "value"}, "user": 3, "project": 3}'
     )
+
+
+def test_views_update_order(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/dm/views/order/").mock(
+        return_value=httpx.Response(200)
+    )
+    result = client.views.update_order(project=3, ids=[3])
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"project": 3, "ids": [3]}')
+    assert result is None
+
+
+async def test_views_update_order_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.route(method="POST", path="/api/dm/views/order/").mock(
+        return_value=httpx.Response(200)
+    )
+    result = await async_client.views.update_order(project=3, ids=[3])
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.headers["authorization"] == "Token test-token"
+    assert sorted(request.url.params.multi_items()) == []
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == json.loads('{"project": 3, "ids": [3]}')
+    assert result is None

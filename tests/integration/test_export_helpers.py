@@ -1,8 +1,8 @@
-"""projects.exports.as_json / as_file / as_bytes against a real Label Studio, sync and async.
+"""projects.exports.as_json / as_file / as_bytes / as_pandas against a real Label Studio, sync and async.
 
 One project of 2,000 annotated tasks is shared by the module (importing it takes a few seconds);
-every helper call makes its own snapshot in it. Durations are printed (``pytest -s``) as a
-measurement, never asserted.
+every helper call makes its own snapshot in it, and deletes it afterwards unless told to keep it.
+Durations are printed (``pytest -s``) as a measurement, never asserted.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterator, List, TypeVar
 import pytest
 
 from label_studio_sdk import InternalServerError, LabelStudio
+from label_studio_sdk.projects.exports.errors import ExportFormatNotOfferedError
 
 from .conftest import API_KEY, TEXT_CONFIG, URL, Flavour
 
@@ -70,7 +71,12 @@ async def converting(call: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
+async def snapshot_ids(ls: Flavour, project_id: int) -> List[int]:
+    return sorted(s.id for s in await ls.projects.exports.list(project_id))
+
+
 async def test_as_json_exports_2000_tasks(ls: Flavour, big_project: Any, unique: str) -> None:
+    before = await snapshot_ids(ls, big_project.id)
     started = time.perf_counter()
     tasks: List[Dict[str, Any]] = await ls.projects.exports.as_json(big_project.id, title=f"json-{unique}")
     elapsed = time.perf_counter() - started
@@ -79,11 +85,23 @@ async def test_as_json_exports_2000_tasks(ls: Flavour, big_project: Any, unique:
     assert len(tasks) == TASK_COUNT
     assert sorted(t["data"]["text"] for t in tasks) == sorted(TEXTS)
     assert all(len(t["annotations"]) == 1 for t in tasks)
-    snapshots = await ls.projects.exports.list(big_project.id)
-    assert f"json-{unique}" in [s.title for s in snapshots]
+    assert await snapshot_ids(ls, big_project.id) == before  # the snapshot was deleted
+
+
+async def test_keep_snapshot_leaves_it_for_later(ls: Flavour, big_project: Any, unique: str) -> None:
+    before = await snapshot_ids(ls, big_project.id)
+    tasks = await ls.projects.exports.as_json(
+        big_project.id, export_type="JSON", title=f"kept-{unique}", keep_snapshot=True
+    )
+    assert len(tasks) == TASK_COUNT
+    kept = [s for s in await ls.projects.exports.list(big_project.id) if s.id not in before]
+    assert [(s.title, s.status) for s in kept] == [(f"kept-{unique}", "completed")]
+    await ls.projects.exports.delete(big_project.id, str(kept[0].id))
+    assert await snapshot_ids(ls, big_project.id) == before
 
 
 async def test_as_file_writes_2000_tasks_as_csv(ls: Flavour, big_project: Any, tmp_path: Path) -> None:
+    before = await snapshot_ids(ls, big_project.id)
     target = tmp_path / "reviews.csv"
     received: List[int] = []
     started = time.perf_counter()
@@ -104,6 +122,43 @@ async def test_as_file_writes_2000_tasks_as_csv(ls: Flavour, big_project: Any, t
     assert sorted(r["text"] for r in rows) == sorted(TEXTS)
     negatives = sum(1 for t in TEXTS if t.endswith("7"))
     assert sum(1 for r in rows if r["sentiment"] == "Negative") == negatives
+    assert await snapshot_ids(ls, big_project.id) == before  # the snapshot and its CSV were deleted
+
+
+async def test_as_pandas_reads_2000_tasks_into_a_data_frame(ls: Flavour, big_project: Any) -> None:
+    pandas = pytest.importorskip("pandas")
+    before = await snapshot_ids(ls, big_project.id)
+    started = time.perf_counter()
+    frame = await converting(lambda: ls.projects.exports.as_pandas(big_project.id))
+    elapsed = time.perf_counter() - started
+    print(f"\nas_pandas CSV, {TASK_COUNT} tasks, {'async' if ls.is_async else 'sync'}: {elapsed:.2f} s")
+
+    assert isinstance(frame, pandas.DataFrame)
+    assert len(frame) == TASK_COUNT
+    assert sorted(frame["text"]) == sorted(TEXTS)
+    assert int((frame["sentiment"] == "Negative").sum()) == sum(1 for t in TEXTS if t.endswith("7"))
+    assert await snapshot_ids(ls, big_project.id) == before
+
+
+@pytest.mark.parametrize("export_type", ["COCO", "YOLO", "BRUSH_TO_PNG", "NOT_A_FORMAT"])
+async def test_a_format_the_project_does_not_offer_fails_before_any_snapshot(
+    ls: Flavour, project: Any, tmp_path: Path, export_type: str
+) -> None:
+    # A text-classification project: the server offers the table and text formats, not image ones.
+    listed = await ls.projects.exports.list_formats(project.id)
+    offered = [str(f.name) for f in listed if not f.disabled]
+    assert {"JSON", "JSON_MIN", "CSV", "TSV"} <= set(offered) and export_type not in offered
+
+    started = time.perf_counter()
+    with pytest.raises(ExportFormatNotOfferedError) as info:
+        await ls.projects.exports.as_file(project.id, tmp_path, export_type=export_type)
+    assert time.perf_counter() - started < 10
+    assert info.value.offered == offered
+    assert str(info.value) == (
+        f"project {project.id} cannot be exported as {export_type!r}; it offers: {', '.join(offered)}"
+    )
+    assert await ls.projects.exports.list(project.id) == []  # no snapshot was made
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_as_file_into_a_folder_names_the_file_itself(
@@ -122,3 +177,4 @@ async def test_an_empty_project_exports_nothing(ls: Flavour, project: Any, tmp_p
     assert await ls.projects.exports.as_json(project.id) == []
     body = await converting(lambda: ls.projects.exports.as_bytes(project.id, export_type="CSV"))
     assert len(body.decode().splitlines()) == 1  # the header alone
+    assert await ls.projects.exports.list(project.id) == []

@@ -131,6 +131,10 @@ def test_every_generated_argument_is_kept_and_the_new_ones_are_optional_keywords
     ours = inspect.signature(overlay.import_tasks).parameters
     assert [name for name in ours if name in base] == list(base)
     for name, parameter in base.items():
+        if name == "request":  # widened: one task dict is accepted too, as the server does
+            assert ours[name].annotation == "Optional[Union[Dict[str, Any], Sequence[Dict[str, Any]]]]"
+            assert ours[name].replace(annotation=parameter.annotation) == parameter
+            continue
         assert ours[name] == parameter, name
     added = [name for name in ours if name not in base]
     assert added == ["chunk_size", "max_chunk_bytes", "wait", "wait_timeout", "on_progress"]
@@ -520,7 +524,6 @@ async def test_a_2xx_that_cannot_be_read_may_have_landed(api: Api, respx_mock: r
     [
         ({"request": [{"text": "a"}, "b"]}, TypeError, r"request\[1\] must be a task dict, got str"),
         ({"request": [{"text": "a"}, None]}, TypeError, r"request\[1\] must be a task dict, got NoneType"),
-        ({"request": {"text": "a"}}, TypeError, "request must be a list of task dicts, got dict"),
         ({"request": "text"}, TypeError, "request must be a list of task dicts, got str"),
         ({"request": None}, TypeError, "request must be a list of task dicts, got NoneType"),
         ({"request": (t for t in tasks(2))}, TypeError, "got generator"),

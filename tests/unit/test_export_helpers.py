@@ -1,17 +1,20 @@
 """projects.exports.as_json / as_bytes / as_file / as_pandas: every branch, sync and async, on respx.
 
-The snapshot endpoints are mocked; the helpers' own pauses go to a fake clock (``clock``), so the
-tests neither sleep nor depend on timing, and can check the pauses themselves.
+The snapshot endpoints (and the project's list of formats) are mocked; the helpers' own pauses go to
+a fake clock (``clock``), so the tests neither sleep nor depend on timing, and can check the pauses
+themselves.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import sys
 import types
 import warnings
 from pathlib import Path
-from typing import Any, AsyncIterator, ClassVar, Dict, Iterator, List, Optional
+from typing import Any, AsyncIterator, ClassVar, Dict, Iterator, List, Optional, Sequence
 
 import httpx
 import pytest
@@ -21,7 +24,12 @@ from label_studio_sdk import ApiConnectionError, BadRequestError, ResponseValida
 from label_studio_sdk.core.errors import LabelStudioError
 from label_studio_sdk.projects.exports import client_ext
 from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
-from label_studio_sdk.projects.exports.errors import ExportError, ExportFailedError, ExportTimeoutError
+from label_studio_sdk.projects.exports.errors import (
+    ExportError,
+    ExportFailedError,
+    ExportFormatNotOfferedError,
+    ExportTimeoutError,
+)
 from label_studio_sdk.types.serialization_options import SerializationOptions
 from label_studio_sdk.types.task_filter_options import TaskFilterOptions
 
@@ -34,6 +42,13 @@ SNAPSHOT = f"{EXPORTS}{SNAP}"
 TASKS = [{"id": 1, "data": {"text": "good"}, "annotations": []}, {"id": 2, "data": {"text": "bad"}}]
 TASKS_BODY = json.dumps(TASKS).encode()
 CSV_BODY = b'"id","text"\n1,"good"\n2,"bad"\n'
+# What GET /api/projects/{id}/export/formats answers: every format the tests convert to is offered.
+OFFERED = ["JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "YOLO", "VOC"]
+
+
+def formats(offered: Sequence[str], disabled: Sequence[str] = ()) -> List[Dict[str, Any]]:
+    listed = [{"name": name, "title": name, "description": "..."} for name in offered]
+    return listed + [{"name": name, "title": name, "disabled": True} for name in disabled]
 
 
 def snapshot(status: Optional[str], *conversions: Dict[str, Any]) -> Dict[str, Any]:
@@ -78,9 +93,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 class Server:
-    """The four snapshot endpoints; ``states`` queues what successive GETs of the snapshot answer."""
+    """The snapshot endpoints and the format list; ``states`` queues what successive GETs of the
+    snapshot answer."""
 
     def __init__(self, router: respx.MockRouter) -> None:
+        self.router = router
+        self.formats = router.get(f"/api/projects/{PROJECT}/export/formats").mock(
+            return_value=httpx.Response(200, json=formats(OFFERED, ["BRUSH_TO_PNG", "ASR_MANIFEST"]))
+        )
+        self.delete = router.delete(SNAPSHOT).mock(return_value=httpx.Response(204))
         self.create = router.post(EXPORTS).mock(return_value=httpx.Response(201, json=snapshot("completed")))
         self.get = router.get(SNAPSHOT).mock(return_value=httpx.Response(200, json=snapshot("completed")))
         self.convert = router.post(f"{SNAPSHOT}/convert").mock(
@@ -101,6 +122,17 @@ class Server:
 
     def export_type_downloaded(self) -> Optional[str]:
         return self.download.calls.last.request.url.params.get("exportType")
+
+    def order(self) -> List[str]:
+        """The routes called, in order: formats, create, get, convert, download, delete."""
+        routes = {name: route for name, route in vars(self).items() if isinstance(route, respx.Route)}
+        called: List[str] = []
+        for call in self.router.calls:
+            for name, route in routes.items():
+                if any(c.request is call.request for c in route.calls):
+                    called.append(name)
+                    break
+        return called
 
 
 @pytest.fixture
@@ -352,10 +384,176 @@ async def test_a_conversion_never_listed_times_out_with_no_status(
 
 
 async def test_a_rejected_conversion_is_the_servers_error(api: Api, server: Server, clock: Clock) -> None:
+    # The list said yes, the conversion says no: the server's own error, and the snapshot is deleted.
+    server.formats.return_value = httpx.Response(200, json=formats([*OFFERED, "NOPE"]))
     server.convert.return_value = httpx.Response(400, json={"detail": "NOPE is not supported export format"})
     with pytest.raises(BadRequestError, match="NOPE is not supported"):
         await api.run(lambda c: c.projects.exports.as_bytes(PROJECT, export_type="NOPE"))
     assert server.download.call_count == 0
+    assert server.delete.call_count == 1
+
+
+# -- the formats a project offers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_type", ["COCO", "BRUSH_TO_PNG", "XLSX", "csv"])
+@pytest.mark.parametrize("helper", ["as_bytes", "as_file"])
+async def test_a_format_the_project_does_not_offer_fails_before_any_snapshot(
+    api: Api, server: Server, clock: Clock, tmp_path: Path, export_type: str, helper: str
+) -> None:
+    server.formats.return_value = httpx.Response(
+        200, json=formats(["JSON", "JSON_MIN", "CSV", "TSV"], ["COCO", "BRUSH_TO_PNG"])
+    )
+    args: List[Any] = [PROJECT] if helper == "as_bytes" else [PROJECT, tmp_path]
+    with pytest.raises(ExportFormatNotOfferedError) as info:
+        await api.run(lambda c: getattr(c.projects.exports, helper)(*args, export_type=export_type))
+    error = info.value
+    assert isinstance(error, ValueError) and isinstance(error, LabelStudioError)
+    assert (error.project_id, error.export_type) == (PROJECT, export_type)
+    assert error.offered == ["JSON", "JSON_MIN", "CSV", "TSV"]  # disabled ones are not offered
+    assert str(error) == (
+        f"project 3 cannot be exported as {export_type!r}; it offers: JSON, JSON_MIN, CSV, TSV"
+    )
+    assert server.order() == ["formats"]  # nothing created, so nothing to delete
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_as_pandas_and_json_min_check_the_offer_too(api: Api, server: Server, clock: Clock) -> None:
+    server.formats.return_value = httpx.Response(200, json=formats(["JSON"], ["JSON_MIN", "CSV", "TSV"]))
+    with pytest.raises(ExportFormatNotOfferedError, match=r"it offers: JSON$"):
+        await api.run(lambda c: c.projects.exports.as_json(PROJECT, export_type="JSON_MIN"))
+    with pytest.raises(ExportFormatNotOfferedError, match="cannot be exported as 'TSV'"):
+        await api.run(lambda c: c.projects.exports.as_pandas(PROJECT, export_type="TSV"))
+    assert server.create.call_count == 0
+
+
+async def test_plain_json_needs_no_look_at_the_formats(api: Api, server: Server, clock: Clock) -> None:
+    await api.run(lambda c: c.projects.exports.as_json(PROJECT))
+    assert server.order() == ["create", "download", "delete"]
+
+
+async def test_an_offered_format_is_checked_then_exported(api: Api, server: Server, clock: Clock) -> None:
+    server.states(snapshot("completed", conversion(7, "CSV", "completed")))
+    server.serves(CSV_BODY)
+    assert await api.run(lambda c: c.projects.exports.as_bytes(PROJECT, export_type="CSV")) == CSV_BODY
+    assert server.order() == ["formats", "create", "convert", "get", "download", "delete"]
+
+
+# -- the snapshot is deleted afterwards ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("helper", ["as_json", "as_bytes", "as_file"])
+async def test_the_snapshot_is_deleted_after_the_download(
+    api: Api, server: Server, clock: Clock, tmp_path: Path, helper: str
+) -> None:
+    args: List[Any] = [PROJECT, tmp_path / "out.json"] if helper == "as_file" else [PROJECT]
+    await api.run(lambda c: getattr(c.projects.exports, helper)(*args))
+    assert server.order() == ["create", "download", "delete"]
+    assert server.delete.calls.last.request.url.path == SNAPSHOT
+
+
+@pytest.mark.parametrize("helper", ["as_json", "as_bytes", "as_file"])
+async def test_keep_snapshot_leaves_it_on_the_server(
+    api: Api, server: Server, clock: Clock, tmp_path: Path, helper: str
+) -> None:
+    args: List[Any] = [PROJECT, tmp_path / "out.json"] if helper == "as_file" else [PROJECT]
+    await api.run(lambda c: getattr(c.projects.exports, helper)(*args, keep_snapshot=True))
+    assert server.order() == ["create", "download"]
+
+
+async def test_as_pandas_deletes_its_snapshot_unless_kept(
+    api: Api, server: Server, clock: Clock, fake_pandas: FakePandas
+) -> None:
+    server.get.return_value = httpx.Response(
+        200, json=snapshot("completed", conversion(7, "CSV", "completed"))
+    )
+    server.serves(CSV_BODY)
+    await api.run(lambda c: c.projects.exports.as_pandas(PROJECT))
+    assert server.delete.call_count == 1
+    await api.run(lambda c: c.projects.exports.as_pandas(PROJECT, keep_snapshot=True))
+    assert server.delete.call_count == 1
+
+
+async def test_a_failed_snapshot_is_deleted_too(api: Api, server: Server, clock: Clock) -> None:
+    server.created(snapshot("created"))
+    server.states(snapshot("failed"))
+    with pytest.raises(ExportFailedError):
+        await api.run(lambda c: c.projects.exports.as_json(PROJECT))
+    assert server.order() == ["create", "get", "delete"]
+
+
+async def test_a_timed_out_snapshot_is_deleted_unless_kept(api: Api, server: Server, clock: Clock) -> None:
+    server.created(snapshot("created"))
+    server.get.return_value = httpx.Response(200, json=snapshot("in_progress"))
+    with pytest.raises(ExportTimeoutError):
+        await api.run(lambda c: c.projects.exports.as_json(PROJECT, timeout=1))
+    assert server.delete.call_count == 1
+    with pytest.raises(ExportTimeoutError) as info:
+        await api.run(lambda c: c.projects.exports.as_json(PROJECT, timeout=1, keep_snapshot=True))
+    assert server.delete.call_count == 1 and info.value.snapshot_id == SNAP
+
+
+async def test_a_failed_conversion_is_deleted_too(api: Api, server: Server, clock: Clock) -> None:
+    server.states(snapshot("completed", conversion(7, "CSV", "failed", "Traceback\nValueError: bad")))
+    with pytest.raises(ExportFailedError):
+        await api.run(lambda c: c.projects.exports.as_bytes(PROJECT, export_type="CSV"))
+    assert server.order()[-1] == "delete"
+
+
+async def test_a_broken_download_deletes_the_snapshot_and_keeps_no_file(
+    api: Api, server: Server, clock: Clock, tmp_path: Path
+) -> None:
+    server.download.return_value = httpx.Response(200, stream=BrokenStream())
+    with pytest.raises(ApiConnectionError):
+        await api.run(lambda c: c.projects.exports.as_file(PROJECT, tmp_path / "x.json"))
+    assert server.order() == ["create", "download", "delete"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, json={"detail": "Could not delete file from storage"}),
+        httpx.ConnectError("refused"),
+    ],
+)
+async def test_a_snapshot_that_cannot_be_deleted_is_a_warning_not_a_lost_export(
+    api: Api, server: Server, clock: Clock, caplog: pytest.LogCaptureFixture, sleeps: List[float], answer: Any
+) -> None:
+    server.delete.side_effect = [answer] * 3  # the first try and two retries (DELETE is idempotent)
+    with caplog.at_level(logging.WARNING, logger="label_studio_sdk"):
+        tasks = await api.run(lambda c: c.projects.exports.as_json(PROJECT))
+    assert tasks == TASKS
+    warnings_logged = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings_logged) == 1
+    assert warnings_logged[0].startswith(
+        "export snapshot 9 of project 3 was left on the server, deleting it failed: DELETE "
+    )
+
+
+async def test_a_failure_stays_the_error_when_the_delete_fails_as_well(
+    api: Api, server: Server, clock: Clock, caplog: pytest.LogCaptureFixture, sleeps: List[float]
+) -> None:
+    server.created(snapshot("failed"))
+    server.delete.side_effect = [httpx.ConnectError("refused")] * 3
+    with caplog.at_level(logging.WARNING, logger="label_studio_sdk"), pytest.raises(ExportFailedError):
+        await api.run(lambda c: c.projects.exports.as_json(PROJECT))
+    assert any("was left on the server" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_snapshot_already_gone_is_no_warning(
+    api: Api, server: Server, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.delete.return_value = httpx.Response(404, json={"detail": "Not found."})
+    with caplog.at_level(logging.WARNING, logger="label_studio_sdk"):
+        assert await api.run(lambda c: c.projects.exports.as_json(PROJECT)) == TASKS
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_as_pandas_is_typed_as_returning_a_data_frame() -> None:
+    for cls in (ExportsClientExt, AsyncExportsClientExt):
+        assert inspect.signature(cls.as_pandas).return_annotation == "pandas.DataFrame"
+        assert inspect.signature(cls.as_json).parameters["keep_snapshot"].default is False
 
 
 # -- empty projects ------------------------------------------------------------------------------------

@@ -26,20 +26,26 @@ class ActionsClient:
     def list(
         self,
         *,
+        project: Optional[int] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[ActionsListResponseItem]:
         """List the Data Manager actions the caller may run.
 
-        The server needs the project ID in the query string, which this method has no argument for: pass `request_options={"additional_query_parameters": {"project": <id>}}`, or the server answers 404.
+        The server needs the project ID in the query string: pass `project`, or the server answers 404.
 
         Args:
+            project: Numeric ID of the project whose actions to list; the server answers 404 without it.
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
             The parsed response, as ``List[ActionsListResponseItem]``.
         """
         return self._client.request(
-            "GET", "api/dm/actions/", cast_to=List[ActionsListResponseItem], request_options=request_options
+            "GET",
+            "api/dm/actions/",
+            params={"project": project},
+            cast_to=List[ActionsListResponseItem],
+            request_options=request_options,
         )
 
     def create(
@@ -86,20 +92,26 @@ class AsyncActionsClient:
     async def list(
         self,
         *,
+        project: Optional[int] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[ActionsListResponseItem]:
         """List the Data Manager actions the caller may run.
 
-        The server needs the project ID in the query string, which this method has no argument for: pass `request_options={"additional_query_parameters": {"project": <id>}}`, or the server answers 404.
+        The server needs the project ID in the query string: pass `project`, or the server answers 404.
 
         Args:
+            project: Numeric ID of the project whose actions to list; the server answers 404 without it.
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
             The parsed response, as ``List[ActionsListResponseItem]``.
         """
         return await self._client.request(
-            "GET", "api/dm/actions/", cast_to=List[ActionsListResponseItem], request_options=request_options
+            "GET",
+            "api/dm/actions/",
+            params={"project": project},
+            cast_to=List[ActionsListResponseItem],
+            request_options=request_options,
         )
 
     async def create(

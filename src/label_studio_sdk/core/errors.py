@@ -94,11 +94,24 @@ class InternalServerError(ApiError):
 
 
 class ApiConnectionError(LabelStudioError):
-    """The request got no usable response: connection refused or reset, DNS failure, broken protocol."""
+    """The request got no usable response: connection refused or reset, DNS failure, broken protocol.
 
-    def __init__(self, message: str, *, method: Optional[str] = None, path: Optional[str] = None) -> None:
+    ``request_sent`` is False when the request never left (refused, unreachable, no free pooled
+    connection: safe to send again), True when the connection failed after the request, or part of
+    it, was written (the server may have applied it), None when that is unknown.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: Optional[str] = None,
+        path: Optional[str] = None,
+        request_sent: Optional[bool] = None,
+    ) -> None:
         self.method = method
         self.path = path
+        self.request_sent = request_sent
         super().__init__(message)
 
 

@@ -9,6 +9,17 @@ Retry policy (``max_retries`` extra attempts, default 2):
   server is never replayed, so nothing is created twice: a 502 or 504 comes from a proxy that
   may have handed the request on, and Label Studio may still be importing it.
 
+A transport failure is reported by what it means for the request: ``failed to connect`` (it never
+left, safe to send again), ``connection dropped after the request was sent`` (it may have been applied;
+for a POST or PATCH the message says that it was not retried for that reason), or a timeout naming the
+phase. ``ApiConnectionError.request_sent`` tells the two cases apart in code.
+
+Connections: a pool this module creates holds at most ``max_connections`` (10 by default) connections
+to the server; further requests wait for a free one, without a time limit of their own (each request's
+``timeout`` starts counting once it has a connection). A stock Label Studio (Django's development
+server, listen backlog 10, SQLite) resets connections it has no room for, after the request was
+written, once dozens arrive at the same moment: ten never overflow its backlog.
+
 Delays grow from 0.5 s, doubling to at most 8 s, each shortened by up to 25 % at random; a
 ``Retry-After`` header (seconds or an HTTP date, capped at 60 s) takes precedence. A 401 with a
 personal access token renews the access token once and repeats the request.
@@ -48,6 +59,8 @@ logger = logging.getLogger("label_studio_sdk")
 DEFAULT_BASE_URL = "http://localhost:8080"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_CONNECTIONS = 10
+"""Connections a client's own pool opens to the server at most (Label Studio's listen backlog is 10)."""
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
@@ -120,15 +133,74 @@ def should_retry_error(method: str, error: httpx.TransportError) -> bool:
     return isinstance(error, MAYBE_SENT_ERRORS) and method in IDEMPOTENT_METHODS
 
 
-def transport_error(method: str, path: str, error: httpx.TransportError) -> ApiConnectionError:
-    """Our typed error for an httpx transport failure (the original is chained as ``__cause__``)."""
+def transport_error(
+    method: str, path: str, error: httpx.TransportError, *, retries: int = 0
+) -> ApiConnectionError:
+    """Our typed error for an httpx transport failure (the original is chained as ``__cause__``).
+
+    The message says whether the request can have reached the server: ``failed to connect`` when it
+    never left, ``... after the request was sent`` when it may have been applied. ``retries`` is how
+    many times it was sent again before this failure.
+    """
     kind = type(error).__name__
-    reason = str(error) or kind
-    if isinstance(error, httpx.TimeoutException):
-        return ApiTimeoutError(f"{method} {path} timed out ({kind}): {reason}", method=method, path=path)
-    return ApiConnectionError(
-        f"{method} {path} failed to connect ({kind}): {reason}", method=method, path=path
-    )
+    reason = str(error)
+    cause = f"({kind}): {reason}" if reason and reason != kind else f"({kind})"
+    where = f"{method} {path}"
+    if isinstance(error, MAYBE_SENT_ERRORS):
+        if isinstance(error, httpx.ReadTimeout):
+            what = f"{where} timed out waiting for the response after the request was sent {cause}"
+        elif isinstance(error, httpx.WriteTimeout):
+            what = f"{where} timed out while the request was being sent {cause}"
+        elif isinstance(error, httpx.WriteError):
+            what = f"{where}: connection dropped while the request was being sent {cause}"
+        else:
+            what = f"{where}: connection dropped after the request was sent {cause}"
+        if method in IDEMPOTENT_METHODS:
+            if retries:
+                what += f"; still failing after {retries} {'retry' if retries == 1 else 'retries'}"
+        else:
+            what += "; not retried because it may have been applied"
+        error_class = ApiTimeoutError if isinstance(error, httpx.TimeoutException) else ApiConnectionError
+        return error_class(what, method=method, path=path, request_sent=True)
+
+    again = f"; still failing after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+    if isinstance(error, httpx.PoolTimeout):
+        return ApiTimeoutError(
+            f"{where} timed out waiting for a free connection of the pool {cause}; the request was "
+            f"not sent{again}",
+            method=method,
+            path=path,
+            request_sent=False,
+        )
+    if isinstance(error, NOT_SENT_ERRORS):
+        error_class = ApiTimeoutError if isinstance(error, httpx.TimeoutException) else ApiConnectionError
+        return error_class(
+            f"{where} failed to connect {cause}; the request was not sent{again}",
+            method=method,
+            path=path,
+            request_sent=False,
+        )
+    # Proxy failures, unsupported URLs, requests httpx could not write: nothing the server applied.
+    error_class = ApiTimeoutError if isinstance(error, httpx.TimeoutException) else ApiConnectionError
+    return error_class(f"{where} failed {cause}", method=method, path=path)
+
+
+def _limits(max_connections: int) -> httpx.Limits:
+    """The pool of a client we create: ``max_connections`` at most, all of them kept alive between calls."""
+    if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
+        raise ValueError(f"max_connections must be a whole number of 1 or more, got {max_connections!r}")
+    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+
+def _pool_free_timeout(timeout: Any) -> Any:
+    """``timeout`` for every phase of a request except waiting for a pooled connection, which is unbounded.
+
+    Requests queued behind ``max_connections`` busy connections wait their turn: a big ``asyncio.gather``
+    must not fail because our own pool is small, and each request's clock starts once it is on the wire.
+    """
+    if isinstance(timeout, httpx.Timeout):
+        return httpx.Timeout(connect=timeout.connect, read=timeout.read, write=timeout.write, pool=None)
+    return httpx.Timeout(timeout, pool=None)
 
 
 def status_error(method: str, path: str, response: httpx.Response) -> ApiError:
@@ -219,6 +291,9 @@ class BaseHttpClient:
         self.follow_redirects = follow_redirects
         self.refresh_url = self.base_url + REFRESH_PATH
         self._owns_http = False
+        self.max_connections: Optional[int] = None
+        # What each request is sent with: see _pool_limits.
+        self._request_timeout: Any = timeout
         self.headers: Dict[str, str] = {
             "User-Agent": f"label-studio-sdk-python/{__version__}",
             "Accept": "application/json",
@@ -230,6 +305,20 @@ class BaseHttpClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _pool_limits(self, httpx_client: Any, max_connections: int) -> httpx.Limits:
+        """The limits of the pool to create; only checked when the caller brought their own httpx client."""
+        limits = _limits(max_connections)
+        if httpx_client is None:
+            self._owns_http = True
+            self.max_connections = max_connections
+            self._request_timeout = _pool_free_timeout(self.timeout)
+        elif max_connections != DEFAULT_MAX_CONNECTIONS:
+            raise ValueError(
+                "max_connections sizes the pool the client creates; with httpx_client=..., set "
+                "limits=httpx.Limits(max_connections=...) on that httpx client instead"
+            )
+        return limits
 
     def _prepare(
         self,
@@ -245,7 +334,7 @@ class BaseHttpClient:
         # A client we created carries our default headers itself; an injected one gets them per request.
         headers: Any = None if self._owns_http else self._default_headers
         query = encode_query(params)
-        timeout: Any = self.timeout
+        timeout: Any = self._request_timeout
         max_retries = self.max_retries
         auth_override = False
         if options:
@@ -264,7 +353,10 @@ class BaseHttpClient:
                 if not isinstance(json, dict):
                     raise TypeError("additional_body_parameters needs a method whose body is a JSON object")
                 json = {**json, **extra_body}
-            timeout = options.get("timeout", timeout)
+            if "timeout" in options:
+                timeout = options["timeout"]
+                if self._owns_http:
+                    timeout = _pool_free_timeout(timeout)
             max_retries = options.get("max_retries", max_retries)
 
         content: Optional[bytes] = None
@@ -367,7 +459,8 @@ def _form_value(value: Any) -> Any:
 
 
 class SyncHttpClient(BaseHttpClient):
-    """Sends requests through an ``httpx.Client`` (created here unless one is passed in)."""
+    """Sends requests through an ``httpx.Client`` (created here, with at most ``max_connections``
+    connections, unless one is passed in)."""
 
     def __init__(
         self,
@@ -379,6 +472,7 @@ class SyncHttpClient(BaseHttpClient):
         headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.Client] = None,
         follow_redirects: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -388,9 +482,11 @@ class SyncHttpClient(BaseHttpClient):
             headers=headers,
             follow_redirects=follow_redirects,
         )
-        self._owns_http = httpx_client is None
+        limits = self._pool_limits(httpx_client, max_connections)
         self.http = (
-            httpx_client if httpx_client is not None else httpx.Client(timeout=timeout, headers=self.headers)
+            httpx_client
+            if httpx_client is not None
+            else httpx.Client(timeout=self._request_timeout, headers=self.headers, limits=limits)
         )
 
     def close(self) -> None:
@@ -515,7 +611,7 @@ class SyncHttpClient(BaseHttpClient):
                         _sleep(delay)
                         attempt += 1
                         continue
-                    raise transport_error(call.method, call.path, exc) from exc
+                    raise transport_error(call.method, call.path, exc, retries=attempt) from exc
                 except ApiError as exc:
                     # Only the token exchange raises ApiError here. It creates nothing, so a
                     # transient failure is as safe to repeat as an idempotent request.
@@ -555,7 +651,8 @@ class SyncHttpClient(BaseHttpClient):
 
 
 class AsyncHttpClient(BaseHttpClient):
-    """Sends requests through an ``httpx.AsyncClient`` (created here unless one is passed in)."""
+    """Sends requests through an ``httpx.AsyncClient`` (created here, with at most ``max_connections``
+    connections, unless one is passed in)."""
 
     def __init__(
         self,
@@ -567,6 +664,7 @@ class AsyncHttpClient(BaseHttpClient):
         headers: Optional[Mapping[str, str]] = None,
         httpx_client: Optional[httpx.AsyncClient] = None,
         follow_redirects: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -576,11 +674,11 @@ class AsyncHttpClient(BaseHttpClient):
             headers=headers,
             follow_redirects=follow_redirects,
         )
-        self._owns_http = httpx_client is None
+        limits = self._pool_limits(httpx_client, max_connections)
         self.http = (
             httpx_client
             if httpx_client is not None
-            else httpx.AsyncClient(timeout=timeout, headers=self.headers)
+            else httpx.AsyncClient(timeout=self._request_timeout, headers=self.headers, limits=limits)
         )
 
     async def close(self) -> None:
@@ -705,7 +803,7 @@ class AsyncHttpClient(BaseHttpClient):
                         await _async_sleep(delay)
                         attempt += 1
                         continue
-                    raise transport_error(call.method, call.path, exc) from exc
+                    raise transport_error(call.method, call.path, exc, retries=attempt) from exc
                 except ApiError as exc:
                     # Only the token exchange raises ApiError here. It creates nothing, so a
                     # transient failure is as safe to repeat as an idempotent request.

@@ -20,6 +20,7 @@ class PredictionsClient:
         *,
         task: Optional[int] = OMIT,
         project: Optional[int] = OMIT,
+        task__project: Optional[int] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Prediction]:
         """List predictions, optionally only those of one task or project.
@@ -27,6 +28,7 @@ class PredictionsClient:
         Args:
             task: Keep only predictions made for this task ID.
             project: Keep only predictions that belong to this project ID.
+            task__project: Keep only predictions of tasks in this project ID (the same filter as project, by way of the task).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -35,7 +37,7 @@ class PredictionsClient:
         return self._client.request(
             "GET",
             "api/predictions/",
-            params={"task": task, "project": project},
+            params={"task": task, "project": project, "task__project": task__project},
             cast_to=List[Prediction],
             request_options=request_options,
         )
@@ -145,6 +147,7 @@ class AsyncPredictionsClient:
         *,
         task: Optional[int] = OMIT,
         project: Optional[int] = OMIT,
+        task__project: Optional[int] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Prediction]:
         """List predictions, optionally only those of one task or project.
@@ -152,6 +155,7 @@ class AsyncPredictionsClient:
         Args:
             task: Keep only predictions made for this task ID.
             project: Keep only predictions that belong to this project ID.
+            task__project: Keep only predictions of tasks in this project ID (the same filter as project, by way of the task).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -160,7 +164,7 @@ class AsyncPredictionsClient:
         return await self._client.request(
             "GET",
             "api/predictions/",
-            params={"task": task, "project": project},
+            params={"task": task, "project": project, "task__project": task__project},
             cast_to=List[Prediction],
             request_options=request_options,
         )

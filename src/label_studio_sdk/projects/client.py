@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.files import File, one_field_per_file
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
@@ -14,7 +14,11 @@ from label_studio_sdk.projects.types.projects_import_tasks_response import Proje
 from label_studio_sdk.projects.types.projects_list_response import ProjectsListResponse
 from label_studio_sdk.projects.types.projects_update_response import ProjectsUpdateResponse
 from label_studio_sdk.types.project import Project
+from label_studio_sdk.types.project_counts import ProjectCounts
 from label_studio_sdk.types.project_label_config import ProjectLabelConfig
+from label_studio_sdk.types.projects_import_predictions_response import ProjectsImportPredictionsResponse
+from label_studio_sdk.types.projects_list_counts_response import ProjectsListCountsResponse
+from label_studio_sdk.types.user_simple import UserSimple
 
 if TYPE_CHECKING:
     from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
@@ -50,6 +54,9 @@ class ProjectsClient:
         page: Optional[int] = OMIT,
         page_size: Optional[int] = OMIT,
         workspaces: Optional[int] = OMIT,
+        filter: Optional[str] = OMIT,
+        include: Optional[str] = OMIT,
+        search: Optional[str] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> SyncPager[Project]:
         """Page through the projects visible to the caller.
@@ -61,6 +68,9 @@ class ProjectsClient:
             page: One-based number of the page to fetch.
             page_size: How many projects to put on one page.
             workspaces: Workspace ID to filter by; only honoured by editions that have workspaces.
+            filter: Which projects by pin state, "all" (the default), "pinned_only" or "exclude_pinned".
+            include: Comma-separated project fields to send (for example "id,title"); the others are left out.
+            search: Text to look for in project titles and descriptions.
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -76,6 +86,9 @@ class ProjectsClient:
                 "page": page,
                 "page_size": page_size,
                 "workspaces": workspaces,
+                "filter": filter,
+                "include": include,
+                "search": search,
             },
             cast_to=ProjectsListResponse,
             fields=PageFields("results", total="count", next="next"),
@@ -317,6 +330,118 @@ class ProjectsClient:
             request_options=request_options,
         )
 
+    def validate_label_config(
+        self,
+        *,
+        label_config: str,
+        request_options: Optional[RequestOptions] = None,
+    ) -> None:
+        """Check a labeling config on its own, without a project.
+
+        Returns nothing when the config is accepted; a config the server refuses raises BadRequestError whose body names the problem under `label_config`.
+
+        Args:
+            label_config: Labeling interface definition (XML) to check.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+        """
+        self._client.request(
+            "POST",
+            "api/projects/validate/",
+            json={"label_config": label_config},
+            request_options=request_options,
+        )
+
+    def list_counts(
+        self,
+        *,
+        ids: Optional[str] = OMIT,
+        title: Optional[str] = OMIT,
+        search: Optional[str] = OMIT,
+        filter: Optional[str] = OMIT,
+        include: Optional[str] = OMIT,
+        page: Optional[int] = OMIT,
+        page_size: Optional[int] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[ProjectCounts]:
+        """Page through the task and annotation counters of the projects visible to the caller.
+
+        Args:
+            ids: Comma-separated project IDs to restrict the listing to.
+            title: Keep only projects whose title contains this text, ignoring case.
+            search: Text to look for in project titles and descriptions.
+            filter: Which projects by pin state, "all" (the default), "pinned_only" or "exclude_pinned".
+            include: Comma-separated counter names to compute (for example "id,task_number"); the others are left out.
+            page: One-based number of the page to fetch.
+            page_size: How many projects to put on one page.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+        """
+        return self._client.paginate(
+            "GET",
+            "api/projects/counts/",
+            params={
+                "ids": ids,
+                "title": title,
+                "search": search,
+                "filter": filter,
+                "include": include,
+                "page": page,
+                "page_size": page_size,
+            },
+            cast_to=ProjectsListCountsResponse,
+            fields=PageFields("results", total="count", next="next"),
+            request_options=request_options,
+        )
+
+    def list_unique_annotators(
+        self,
+        id: int,
+        *,
+        request_options: Optional[RequestOptions] = None,
+    ) -> List[UserSimple]:
+        """List the users who have submitted annotations in a project, each once.
+
+        Args:
+            id: Numeric ID of the project.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``List[UserSimple]``.
+        """
+        return self._client.request(
+            "GET",
+            f"api/projects/{encode_path(id)}/annotators/",
+            cast_to=List[UserSimple],
+            request_options=request_options,
+        )
+
+    def import_predictions(
+        self,
+        id: int,
+        *,
+        request: Sequence[Dict[str, Any]],
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportPredictionsResponse:
+        """Add many predictions to tasks of a project in a single request.
+
+        Args:
+            id: Numeric ID of the project whose tasks get the predictions.
+            request: Predictions to store; each item has a "task" ID and a "result" list, optionally "score" and "model_version".
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``ProjectsImportPredictionsResponse``.
+        """
+        return self._client.request(
+            "POST",
+            f"api/projects/{encode_path(id)}/import/predictions",
+            json=request,
+            cast_to=ProjectsImportPredictionsResponse,
+            request_options=request_options,
+        )
+
 
 class AsyncProjectsClient:
     """Labeling projects, their settings and label configs, and task import."""
@@ -347,6 +472,9 @@ class AsyncProjectsClient:
         page: Optional[int] = OMIT,
         page_size: Optional[int] = OMIT,
         workspaces: Optional[int] = OMIT,
+        filter: Optional[str] = OMIT,
+        include: Optional[str] = OMIT,
+        search: Optional[str] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncPager[Project]:
         """Page through the projects visible to the caller.
@@ -358,6 +486,9 @@ class AsyncProjectsClient:
             page: One-based number of the page to fetch.
             page_size: How many projects to put on one page.
             workspaces: Workspace ID to filter by; only honoured by editions that have workspaces.
+            filter: Which projects by pin state, "all" (the default), "pinned_only" or "exclude_pinned".
+            include: Comma-separated project fields to send (for example "id,title"); the others are left out.
+            search: Text to look for in project titles and descriptions.
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
@@ -373,6 +504,9 @@ class AsyncProjectsClient:
                 "page": page,
                 "page_size": page_size,
                 "workspaces": workspaces,
+                "filter": filter,
+                "include": include,
+                "search": search,
             },
             cast_to=ProjectsListResponse,
             fields=PageFields("results", total="count", next="next"),
@@ -613,5 +747,117 @@ class AsyncProjectsClient:
             f"api/projects/{encode_path(id)}/validate/",
             json={"label_config": label_config},
             cast_to=ProjectLabelConfig,
+            request_options=request_options,
+        )
+
+    async def validate_label_config(
+        self,
+        *,
+        label_config: str,
+        request_options: Optional[RequestOptions] = None,
+    ) -> None:
+        """Check a labeling config on its own, without a project.
+
+        Returns nothing when the config is accepted; a config the server refuses raises BadRequestError whose body names the problem under `label_config`.
+
+        Args:
+            label_config: Labeling interface definition (XML) to check.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+        """
+        await self._client.request(
+            "POST",
+            "api/projects/validate/",
+            json={"label_config": label_config},
+            request_options=request_options,
+        )
+
+    def list_counts(
+        self,
+        *,
+        ids: Optional[str] = OMIT,
+        title: Optional[str] = OMIT,
+        search: Optional[str] = OMIT,
+        filter: Optional[str] = OMIT,
+        include: Optional[str] = OMIT,
+        page: Optional[int] = OMIT,
+        page_size: Optional[int] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncPager[ProjectCounts]:
+        """Page through the task and annotation counters of the projects visible to the caller.
+
+        Args:
+            ids: Comma-separated project IDs to restrict the listing to.
+            title: Keep only projects whose title contains this text, ignoring case.
+            search: Text to look for in project titles and descriptions.
+            filter: Which projects by pin state, "all" (the default), "pinned_only" or "exclude_pinned".
+            include: Comma-separated counter names to compute (for example "id,task_number"); the others are left out.
+            page: One-based number of the page to fetch.
+            page_size: How many projects to put on one page.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+        """
+        return self._client.paginate(
+            "GET",
+            "api/projects/counts/",
+            params={
+                "ids": ids,
+                "title": title,
+                "search": search,
+                "filter": filter,
+                "include": include,
+                "page": page,
+                "page_size": page_size,
+            },
+            cast_to=ProjectsListCountsResponse,
+            fields=PageFields("results", total="count", next="next"),
+            request_options=request_options,
+        )
+
+    async def list_unique_annotators(
+        self,
+        id: int,
+        *,
+        request_options: Optional[RequestOptions] = None,
+    ) -> List[UserSimple]:
+        """List the users who have submitted annotations in a project, each once.
+
+        Args:
+            id: Numeric ID of the project.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``List[UserSimple]``.
+        """
+        return await self._client.request(
+            "GET",
+            f"api/projects/{encode_path(id)}/annotators/",
+            cast_to=List[UserSimple],
+            request_options=request_options,
+        )
+
+    async def import_predictions(
+        self,
+        id: int,
+        *,
+        request: Sequence[Dict[str, Any]],
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportPredictionsResponse:
+        """Add many predictions to tasks of a project in a single request.
+
+        Args:
+            id: Numeric ID of the project whose tasks get the predictions.
+            request: Predictions to store; each item has a "task" ID and a "result" list, optionally "score" and "model_version".
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``ProjectsImportPredictionsResponse``.
+        """
+        return await self._client.request(
+            "POST",
+            f"api/projects/{encode_path(id)}/import/predictions",
+            json=request,
+            cast_to=ProjectsImportPredictionsResponse,
             request_options=request_options,
         )

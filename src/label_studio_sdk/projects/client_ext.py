@@ -1,4 +1,4 @@
-"""Hand-written overlay of the projects client: ``import_tasks`` for lists of any size.
+"""Hand-written overlay of the projects client: ``import_tasks`` and ``import_predictions`` for lists of any size.
 
 A list of tasks is sent in chunks, one request per chunk, one chunk after the other: at most
 ``chunk_size`` tasks and at most ``max_chunk_bytes`` of JSON each (a task bigger than that goes alone).
@@ -10,6 +10,14 @@ policy already never replays a POST that may have reached the server).
 Servers that import in the background (non-Community editions) answer each request with an import
 job ID; ``wait=True`` polls ``tasks.create_many_status`` until each chunk's job ends, before the next
 chunk goes. The open-source server imports synchronously and returns no job ID: nothing to wait for.
+
+``import_tasks`` also takes one task dict (the server does): it is sent as a list of one.
+
+``import_predictions`` splits a list of predictions the same way (``chunk_size``, ``max_chunk_bytes``);
+every item must be a dict with ``task`` and ``result``, checked before anything is sent. When a chunk
+fails, ``ChunkedPredictionImportError`` says how many predictions were stored and where to resume.
+The planning and summing below are shared by the sync and async clients; ``_PredictionRun`` holds the
+state of one split call, so the two drivers only send.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from label_studio_sdk.core.errors import ApiConnectionError, ApiError, LabelStudioError
 from label_studio_sdk.core.files import File
@@ -27,11 +35,13 @@ from label_studio_sdk.core.serialization import dump_json
 from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
 from label_studio_sdk.projects.import_errors import (
     ChunkedImportError,
+    ChunkedPredictionImportError,
     ImportJobFailedError,
     ImportJobTimeoutError,
 )
 from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
 from label_studio_sdk.types.project_import import ProjectImport
+from label_studio_sdk.types.projects_import_predictions_response import ProjectsImportPredictionsResponse
 
 DEFAULT_CHUNK_SIZE = 1000
 """Tasks per request when a list is split."""
@@ -79,6 +89,26 @@ ProgressCallback = Callable[[ImportProgress], object]
 """A function called with an ``ImportProgress`` after each chunk (its return value is ignored)."""
 
 
+@dataclass(frozen=True)
+class PredictionImportProgress:
+    """What ``on_progress`` of ``import_predictions`` receives after each chunk has been stored."""
+
+    chunk_index: int
+    """0-based index of the chunk just stored."""
+    chunks_total: int
+    """Number of chunks the list was split into."""
+    predictions_done: int
+    """Predictions of the list stored so far, this chunk included (resume from this index)."""
+    predictions_total: int
+    """Predictions in the whole list."""
+    response: ProjectsImportPredictionsResponse
+    """The server's answer for this chunk."""
+
+
+PredictionProgressCallback = Callable[[PredictionImportProgress], object]
+"""A function called with a ``PredictionImportProgress`` after each chunk (its return value is ignored)."""
+
+
 # -- planning and summing (shared by the sync and async clients) ------------------------------------
 
 
@@ -94,27 +124,32 @@ def _check_settings(chunk_size: int, max_chunk_bytes: int, wait_timeout: Optiona
         raise ValueError(f"wait_timeout must be a positive number of seconds or None, got {wait_timeout!r}")
 
 
-def _task_list(request: object) -> Sequence[Dict[str, Any]]:
-    """``request`` itself, once known to be a sequence (its items are checked by _plan_chunks)."""
-    if isinstance(request, (str, bytes, bytearray, dict)) or not isinstance(request, Sequence):
-        raise TypeError(f"request must be a list of task dicts, got {type(request).__name__}")
+def _task_list(request: object, noun: str = "task") -> Sequence[Dict[str, Any]]:
+    """``request`` as a sequence: one dict is a list of one (its items are checked by _plan_chunks)."""
+    if isinstance(request, dict):
+        return [request]
+    if isinstance(request, (str, bytes, bytearray)) or not isinstance(request, Sequence):
+        raise TypeError(f"request must be a list of {noun} dicts, got {type(request).__name__}")
     return request
 
 
 def _plan_chunks(
-    request: Sequence[Dict[str, Any]], chunk_size: int, max_chunk_bytes: int
+    request: Sequence[Dict[str, Any]],
+    chunk_size: int,
+    max_chunk_bytes: int,
+    noun: str = "task",
 ) -> List[Tuple[int, int]]:
-    """``(start, end)`` of each chunk of ``request``; checks every task before anything is sent.
+    """``(start, end)`` of each chunk of ``request``; checks every item before anything is sent.
 
-    A chunk holds at most ``chunk_size`` tasks and at most ``max_chunk_bytes`` of compact JSON
-    (brackets and commas counted), unless one task alone is bigger. An empty list is one empty chunk.
+    A chunk holds at most ``chunk_size`` items and at most ``max_chunk_bytes`` of compact JSON
+    (brackets and commas counted), unless one item alone is bigger. An empty list is one empty chunk.
     """
     bounds: List[Tuple[int, int]] = []
     start = count = 0
     used = 2  # the enclosing brackets
     for index, task in enumerate(request):
         if not isinstance(task, dict):
-            raise TypeError(f"request[{index}] must be a task dict, got {type(task).__name__}")
+            raise TypeError(f"request[{index}] must be a {noun} dict, got {type(task).__name__}")
         try:
             size = len(dump_json(task))
         except (TypeError, ValueError) as exc:
@@ -126,6 +161,15 @@ def _plan_chunks(
         count += 1
     bounds.append((start, len(request)))
     return bounds
+
+
+def _check_keys(request: Sequence[Dict[str, Any]], required: Tuple[str, ...], noun: str) -> None:
+    """Raise ValueError naming the first item that lacks one of the ``required`` keys."""
+    for index, item in enumerate(request):
+        missing = [key for key in required if key not in item]
+        if missing:
+            names = " or ".join(repr(key) for key in missing)
+            raise ValueError(f"request[{index}] has no {names}: every {noun} needs it")
 
 
 def _ordered_union(lists: Sequence[Sequence[Any]]) -> List[Any]:
@@ -299,14 +343,128 @@ class _JobWatch:
         return delay
 
 
+class _PredictionRun:
+    """The state of one ``import_predictions`` call: its chunks, the answers so far, its failure."""
+
+    def __init__(
+        self,
+        project_id: int,
+        request: object,
+        chunk_size: int,
+        max_chunk_bytes: int,
+        on_progress: Optional[PredictionProgressCallback],
+    ) -> None:
+        _check_settings(chunk_size, max_chunk_bytes, None)
+        self.project_id = project_id
+        self.items = _task_list(request, "prediction")
+        self.bounds = _plan_chunks(self.items, chunk_size, max_chunk_bytes, "prediction")
+        if len(self.bounds) > 1:
+            # A split list is checked whole before the first chunk goes, so that a bad item deep in
+            # it cannot leave the import half done; one chunk goes as it is and the server judges it.
+            _check_keys(self.items, ("task", "result"), "prediction")
+        self.on_progress = on_progress
+        self.results: List[ProjectsImportPredictionsResponse] = []
+
+    def chunks(self) -> Iterator[Tuple[int, Sequence[Dict[str, Any]]]]:
+        """``(index, predictions)`` of each chunk; a list that fits in one chunk is sent as it is."""
+        if len(self.bounds) == 1:
+            yield 0, self.items
+            return
+        for index, (start, end) in enumerate(self.bounds):
+            yield index, self.items[start:end]
+
+    def stored(self, index: int, answer: ProjectsImportPredictionsResponse) -> None:
+        self.results.append(answer)
+        if self.on_progress is not None:
+            self.on_progress(
+                PredictionImportProgress(
+                    chunk_index=index,
+                    chunks_total=len(self.bounds),
+                    predictions_done=self.bounds[index][1],
+                    predictions_total=self.bounds[-1][1],
+                    response=answer,
+                )
+            )
+
+    def failure(self, index: int, error: LabelStudioError) -> LabelStudioError:
+        """What to raise when chunk ``index`` failed: the error itself for an unsplit list."""
+        if len(self.bounds) == 1:
+            return error
+        start, end = self.bounds[index]
+        text = str(error).strip()
+        return ChunkedPredictionImportError(
+            project_id=self.project_id,
+            chunk_index=index,
+            chunks_total=len(self.bounds),
+            first_failed_prediction_index=start,
+            chunk_prediction_count=end - start,
+            predictions_total=self.bounds[-1][1],
+            partial=self.total(),
+            may_have_landed=_may_have_landed(error, False),
+            reason=f"{type(error).__name__}: {text}" if text else type(error).__name__,
+        )
+
+    def total(self) -> ProjectsImportPredictionsResponse:
+        """The answer of one chunk, or the sum of the ``created`` counts of several."""
+        if len(self.results) == 1:
+            return self.results[0]
+        return ProjectsImportPredictionsResponse(created=sum(result.created for result in self.results))
+
+
 class ProjectsClientExt(ProjectsClient):
-    """Projects, with ``import_tasks`` taking task lists of any size."""
+    """Projects, with ``import_tasks`` and ``import_predictions`` taking lists of any size."""
+
+    def import_predictions(
+        self,
+        id: int,
+        *,
+        request: Union[Dict[str, Any], Sequence[Dict[str, Any]]],
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+        on_progress: Optional[PredictionProgressCallback] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportPredictionsResponse:
+        """Add predictions to tasks of a project: a list of any size goes in chunks, one request per chunk.
+
+        A list that fits in one chunk is sent as one request, exactly as the plain API call, and its
+        errors come back unchanged. A longer list is split; the chunks go one after the other and the
+        result adds up their ``created`` counts. When a chunk fails, ``ChunkedPredictionImportError``
+        (the cause chained) tells how many predictions were stored and that
+        ``request[error.first_failed_prediction_index:]`` is what is left; no chunk is sent twice.
+
+        Args:
+            id: Numeric ID of the project whose tasks get the predictions.
+            request: Predictions (or one prediction): dicts with a "task" ID and a "result" list,
+                optionally "score" and "model_version".
+            chunk_size: Most predictions sent in one request.
+            max_chunk_bytes: Most bytes of JSON sent in one request; a bigger single prediction goes alone.
+            on_progress: Called with a ``PredictionImportProgress`` after each chunk is stored.
+            request_options: Per-call timeout, retries, extra headers, query or body fields (for every chunk).
+
+        Returns:
+            The server's answer (``created``) for one request; for several chunks, their sum.
+
+        Raises:
+            TypeError, ValueError: bad predictions or settings, before anything is sent.
+            ChunkedPredictionImportError: a chunk of a split list failed (cause chained).
+        """
+        run = _PredictionRun(id, request, chunk_size, max_chunk_bytes, on_progress)
+        for index, predictions in run.chunks():
+            try:
+                answer = super().import_predictions(id, request=predictions, request_options=request_options)
+            except LabelStudioError as exc:
+                failure = run.failure(index, exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
+            run.stored(index, answer)
+        return run.total()
 
     def import_tasks(
         self,
         id: int,
         *,
-        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
+        request: Optional[Union[Dict[str, Any], Sequence[Dict[str, Any]]]] = OMIT,
         commit_to_project: Optional[bool] = OMIT,
         return_task_ids: Optional[bool] = OMIT,
         preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
@@ -329,7 +487,7 @@ class ProjectsClientExt(ProjectsClient):
 
         Args:
             id: Numeric ID of the project that receives the tasks.
-            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
+            request: Tasks to import (or one task); each is either a bare data dict or a task object with a "data" key.
             commit_to_project: When true, the imported tasks are saved into the project right away.
             return_task_ids: When true, the response lists the IDs of the created tasks.
             preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
@@ -354,7 +512,7 @@ class ProjectsClientExt(ProjectsClient):
         if request is OMIT or files is not OMIT:
             answer = super().import_tasks(
                 id,
-                request=request,
+                request=_task_list(request) if isinstance(request, dict) else request,
                 commit_to_project=commit_to_project,
                 return_task_ids=return_task_ids,
                 preannotated_from_fields=preannotated_from_fields,
@@ -414,13 +572,61 @@ class ProjectsClientExt(ProjectsClient):
 
 
 class AsyncProjectsClientExt(AsyncProjectsClient):
-    """Projects, with ``import_tasks`` taking task lists of any size (async)."""
+    """Projects, with ``import_tasks`` and ``import_predictions`` taking lists of any size (async)."""
+
+    async def import_predictions(
+        self,
+        id: int,
+        *,
+        request: Union[Dict[str, Any], Sequence[Dict[str, Any]]],
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+        on_progress: Optional[PredictionProgressCallback] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ProjectsImportPredictionsResponse:
+        """Add predictions to tasks of a project: a list of any size goes in chunks, one request per chunk.
+
+        A list that fits in one chunk is sent as one request, exactly as the plain API call, and its
+        errors come back unchanged. A longer list is split; the chunks go one after the other and the
+        result adds up their ``created`` counts. When a chunk fails, ``ChunkedPredictionImportError``
+        (the cause chained) tells how many predictions were stored and that
+        ``request[error.first_failed_prediction_index:]`` is what is left; no chunk is sent twice.
+
+        Args:
+            id: Numeric ID of the project whose tasks get the predictions.
+            request: Predictions (or one prediction): dicts with a "task" ID and a "result" list,
+                optionally "score" and "model_version".
+            chunk_size: Most predictions sent in one request.
+            max_chunk_bytes: Most bytes of JSON sent in one request; a bigger single prediction goes alone.
+            on_progress: Called with a ``PredictionImportProgress`` after each chunk is stored.
+            request_options: Per-call timeout, retries, extra headers, query or body fields (for every chunk).
+
+        Returns:
+            The server's answer (``created``) for one request; for several chunks, their sum.
+
+        Raises:
+            TypeError, ValueError: bad predictions or settings, before anything is sent.
+            ChunkedPredictionImportError: a chunk of a split list failed (cause chained).
+        """
+        run = _PredictionRun(id, request, chunk_size, max_chunk_bytes, on_progress)
+        for index, predictions in run.chunks():
+            try:
+                answer = await super().import_predictions(
+                    id, request=predictions, request_options=request_options
+                )
+            except LabelStudioError as exc:
+                failure = run.failure(index, exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
+            run.stored(index, answer)
+        return run.total()
 
     async def import_tasks(
         self,
         id: int,
         *,
-        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
+        request: Optional[Union[Dict[str, Any], Sequence[Dict[str, Any]]]] = OMIT,
         commit_to_project: Optional[bool] = OMIT,
         return_task_ids: Optional[bool] = OMIT,
         preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
@@ -443,7 +649,7 @@ class AsyncProjectsClientExt(AsyncProjectsClient):
 
         Args:
             id: Numeric ID of the project that receives the tasks.
-            request: Tasks to import; each item is either a bare data dict or a task object with a "data" key.
+            request: Tasks to import (or one task); each is either a bare data dict or a task object with a "data" key.
             commit_to_project: When true, the imported tasks are saved into the project right away.
             return_task_ids: When true, the response lists the IDs of the created tasks.
             preannotated_from_fields: Task data keys whose values should be turned into predictions during import.
@@ -468,7 +674,7 @@ class AsyncProjectsClientExt(AsyncProjectsClient):
         if request is OMIT or files is not OMIT:
             answer = await super().import_tasks(
                 id,
-                request=request,
+                request=_task_list(request) if isinstance(request, dict) else request,
                 commit_to_project=commit_to_project,
                 return_task_ids=return_task_ids,
                 preannotated_from_fields=preannotated_from_fields,
@@ -527,4 +733,9 @@ class AsyncProjectsClientExt(AsyncProjectsClient):
             await _async_sleep(watch.next_delay())
 
 
-__all__ = ["AsyncProjectsClientExt", "ImportProgress", "ProjectsClientExt"]
+__all__ = [
+    "AsyncProjectsClientExt",
+    "ImportProgress",
+    "PredictionImportProgress",
+    "ProjectsClientExt",
+]

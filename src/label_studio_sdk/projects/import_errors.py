@@ -1,9 +1,10 @@
-"""Errors of the chunked ``projects.import_tasks`` and of waiting for import jobs.
+"""Errors of the chunked ``projects.import_tasks`` / ``import_predictions`` and of waiting for import jobs.
 
 LabelStudioError
-├── ChunkedImportError      one chunk of a split import failed; says what landed and where to resume
-├── ImportJobFailedError    an asynchronous import job ended with status "failed"
-└── ImportJobTimeoutError   an asynchronous import job was still running when the wait ran out
+├── ChunkedImportError              one chunk of a split task import failed; says what landed and where to resume
+├── ChunkedPredictionImportError    the same for a split ``import_predictions``
+├── ImportJobFailedError            an asynchronous import job ended with status "failed"
+└── ImportJobTimeoutError           an asynchronous import job was still running when the wait ran out
 
 Hand-written (not generated). Importing this module does not import pydantic.
 """
@@ -17,6 +18,7 @@ from label_studio_sdk.core.errors import LabelStudioError
 if TYPE_CHECKING:
     from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
     from label_studio_sdk.types.project_import import ProjectImport
+    from label_studio_sdk.types.projects_import_predictions_response import ProjectsImportPredictionsResponse
 
 
 class ImportJobFailedError(LabelStudioError):
@@ -122,4 +124,78 @@ class ChunkedImportError(LabelStudioError):
         )
 
 
-__all__ = ["ChunkedImportError", "ImportJobFailedError", "ImportJobTimeoutError"]
+class ChunkedPredictionImportError(LabelStudioError):
+    """A chunk of a split ``import_predictions`` call failed; the chunks before it were stored.
+
+    The error that stopped the chunk (an ``ApiError``, ``ApiConnectionError``, ...) is chained as
+    ``__cause__``. No chunk is sent again: to go on, import ``request[first_failed_prediction_index:]``
+    (after checking the tasks' predictions when ``may_have_landed``).
+
+    Attributes:
+        project_id: The project whose tasks get the predictions.
+        predictions_imported: Predictions of the chunks the server accepted before the failure.
+        predictions_total: Predictions in the whole request.
+        chunk_index: 0-based index of the failed chunk.
+        chunks_total: Number of chunks the request was split into.
+        chunk_prediction_count: Predictions in the failed chunk.
+        first_failed_prediction_index: Index in the request of the failed chunk's first prediction.
+        partial: The summed answer of the chunks that were accepted (``created``).
+        may_have_landed: True when the failure leaves open whether the server stored the failed chunk
+            (a 5xx, a connection lost after sending): check before resuming.
+    """
+
+    def __init__(
+        self,
+        *,
+        project_id: int,
+        chunk_index: int,
+        chunks_total: int,
+        first_failed_prediction_index: int,
+        chunk_prediction_count: int,
+        predictions_total: int,
+        partial: ProjectsImportPredictionsResponse,
+        may_have_landed: bool,
+        reason: str,
+    ) -> None:
+        self.project_id = project_id
+        self.chunk_index = chunk_index
+        self.chunks_total = chunks_total
+        self.first_failed_prediction_index = first_failed_prediction_index
+        self.predictions_imported = first_failed_prediction_index
+        self.chunk_prediction_count = chunk_prediction_count
+        self.predictions_total = predictions_total
+        self.partial = partial
+        self.may_have_landed = may_have_landed
+        start, end = first_failed_prediction_index, first_failed_prediction_index + chunk_prediction_count
+        head = (
+            f"prediction import into project {project_id}: chunk {chunk_index + 1} of {chunks_total} "
+            f"(chunk_index={chunk_index}, request[{start}:{end}]) failed: {reason}. "
+            f"{start} of {predictions_total} predictions were stored before it"
+        )
+        if start:
+            head += f" (item numbers in the server's message count from request[{start}])"
+        resume = f"import_predictions({project_id}, request=request[{start}:])"
+        if may_have_landed:
+            message = (
+                f"{head}; the server may have stored this chunk before failing: check the predictions "
+                f"of its tasks first, and if none of request[{start}:{end}] is there, resume with {resume}"
+            )
+        else:
+            message = f"{head}; nothing of this chunk was stored: resume with {resume}"
+        super().__init__(message)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(project_id={self.project_id!r}, chunk_index={self.chunk_index!r}, "
+            f"chunks_total={self.chunks_total!r}, "
+            f"first_failed_prediction_index={self.first_failed_prediction_index!r}, "
+            f"may_have_landed={self.may_have_landed!r})"
+        )
+
+
+__all__ = [
+    "ChunkedImportError",
+    "ChunkedPredictionImportError",
+    "ImportJobFailedError",
+    "ImportJobTimeoutError",
+]

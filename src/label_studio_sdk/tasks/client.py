@@ -13,6 +13,7 @@ from label_studio_sdk.types.base_task import BaseTask
 from label_studio_sdk.types.data_manager_task_serializer import DataManagerTaskSerializer
 from label_studio_sdk.types.project_import import ProjectImport
 from label_studio_sdk.types.task import Task
+from label_studio_sdk.types.task_agreement import TaskAgreement
 
 
 class TasksClient:
@@ -199,6 +200,30 @@ class TasksClient:
             request_options=request_options,
         )
 
+    def get_agreement(
+        self,
+        id: int,
+        *,
+        request_options: Optional[RequestOptions] = None,
+    ) -> TaskAgreement:
+        """Count the labels the annotations (and predictions) of one task chose, per control.
+
+        The server computes this behind a feature flag (fflag_fix_all_fit_720_lazy_load_annotations); where it is off, as on a default open-source 1.23.2, the call raises ForbiddenError.
+
+        Args:
+            id: Numeric ID of the task.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``TaskAgreement``.
+        """
+        return self._client.request(
+            "GET",
+            f"api/tasks/{encode_path(id)}/agreement/",
+            cast_to=TaskAgreement,
+            request_options=request_options,
+        )
+
 
 class AsyncTasksClient:
     """Tasks, the items to label, with their data, annotations and predictions."""
@@ -381,5 +406,29 @@ class AsyncTasksClient:
             f"api/tasks/{encode_path(id)}/",
             json={"data": data, "project": project},
             cast_to=BaseTask,
+            request_options=request_options,
+        )
+
+    async def get_agreement(
+        self,
+        id: int,
+        *,
+        request_options: Optional[RequestOptions] = None,
+    ) -> TaskAgreement:
+        """Count the labels the annotations (and predictions) of one task chose, per control.
+
+        The server computes this behind a feature flag (fflag_fix_all_fit_720_lazy_load_annotations); where it is off, as on a default open-source 1.23.2, the call raises ForbiddenError.
+
+        Args:
+            id: Numeric ID of the task.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``TaskAgreement``.
+        """
+        return await self._client.request(
+            "GET",
+            f"api/tasks/{encode_path(id)}/agreement/",
+            cast_to=TaskAgreement,
             request_options=request_options,
         )

@@ -6,15 +6,20 @@ from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
     from label_studio_sdk.tokens.client import AsyncTokensClient, TokensClient
+    from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt, TokensClientExt
 
 _EXPORTS = {
     "AsyncTokensClient": "label_studio_sdk.tokens.client",
+    "AsyncTokensClientExt": "label_studio_sdk.tokens.client_ext",
     "TokensClient": "label_studio_sdk.tokens.client",
+    "TokensClientExt": "label_studio_sdk.tokens.client_ext",
 }
 
 __all__ = [
     "AsyncTokensClient",
+    "AsyncTokensClientExt",
     "TokensClient",
+    "TokensClientExt",
 ]
 
 

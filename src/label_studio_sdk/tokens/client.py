@@ -7,6 +7,7 @@ from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
 from label_studio_sdk.core.options import RequestOptions
 from label_studio_sdk.types.access_token_response import AccessTokenResponse
 from label_studio_sdk.types.api_token_response import ApiTokenResponse
+from label_studio_sdk.types.token_rotate_response import TokenRotateResponse
 
 
 class TokensClient:
@@ -88,6 +89,29 @@ class TokensClient:
             request_options=request_options,
         )
 
+    def rotate(
+        self,
+        *,
+        refresh: str,
+        request_options: Optional[RequestOptions] = None,
+    ) -> TokenRotateResponse:
+        """Exchange a personal access token for a new one and revoke the old one.
+
+        Args:
+            refresh: The personal access token (JWT refresh token) to replace.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``TokenRotateResponse``.
+        """
+        return self._client.request(
+            "POST",
+            "api/token/rotate/",
+            json={"refresh": refresh},
+            cast_to=TokenRotateResponse,
+            request_options=request_options,
+        )
+
 
 class AsyncTokensClient:
     """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
@@ -165,5 +189,28 @@ class AsyncTokensClient:
             "api/token/refresh/",
             json={"refresh": refresh},
             cast_to=AccessTokenResponse,
+            request_options=request_options,
+        )
+
+    async def rotate(
+        self,
+        *,
+        refresh: str,
+        request_options: Optional[RequestOptions] = None,
+    ) -> TokenRotateResponse:
+        """Exchange a personal access token for a new one and revoke the old one.
+
+        Args:
+            refresh: The personal access token (JWT refresh token) to replace.
+            request_options: Per-call timeout, retries, extra headers, query or body fields.
+
+        Returns:
+            The parsed response, as ``TokenRotateResponse``.
+        """
+        return await self._client.request(
+            "POST",
+            "api/token/rotate/",
+            json={"refresh": refresh},
+            cast_to=TokenRotateResponse,
             request_options=request_options,
         )

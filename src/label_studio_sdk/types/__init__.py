@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.gcs_export_storage_status import GcsExportStorageStatus
     from label_studio_sdk.types.gcs_import_storage import GcsImportStorage
     from label_studio_sdk.types.gcs_import_storage_status import GcsImportStorageStatus
+    from label_studio_sdk.types.hotkeys import Hotkeys
     from label_studio_sdk.types.inference_run import InferenceRun
     from label_studio_sdk.types.inference_run_cost_estimate import InferenceRunCostEstimate
     from label_studio_sdk.types.inference_run_created_by import InferenceRunCreatedBy
@@ -60,6 +61,12 @@ if TYPE_CHECKING:
         KeyIndicatorsItemAdditionalKpisItem,
     )
     from label_studio_sdk.types.key_indicators_item_extra_kpis_item import KeyIndicatorsItemExtraKpisItem
+    from label_studio_sdk.types.label import Label
+    from label_studio_sdk.types.label_created import LabelCreated
+    from label_studio_sdk.types.label_link import LabelLink
+    from label_studio_sdk.types.label_links_list_response import LabelLinksListResponse
+    from label_studio_sdk.types.labels_bulk_update_response import LabelsBulkUpdateResponse
+    from label_studio_sdk.types.labels_list_response import LabelsListResponse
     from label_studio_sdk.types.local_files_export_storage import LocalFilesExportStorage
     from label_studio_sdk.types.local_files_export_storage_status import LocalFilesExportStorageStatus
     from label_studio_sdk.types.local_files_import_storage import LocalFilesImportStorage
@@ -77,15 +84,26 @@ if TYPE_CHECKING:
     )
     from label_studio_sdk.types.model_provider_connection_provider import ModelProviderConnectionProvider
     from label_studio_sdk.types.model_provider_connection_scope import ModelProviderConnectionScope
+    from label_studio_sdk.types.organization import Organization
+    from label_studio_sdk.types.organization_invite import OrganizationInvite
+    from label_studio_sdk.types.organization_member import OrganizationMember
+    from label_studio_sdk.types.organization_member_list_item import OrganizationMemberListItem
+    from label_studio_sdk.types.organization_member_user import OrganizationMemberUser
+    from label_studio_sdk.types.organization_members_list_response import OrganizationMembersListResponse
+    from label_studio_sdk.types.organization_summary import OrganizationSummary
     from label_studio_sdk.types.pause import Pause
     from label_studio_sdk.types.pause_paused_by import PausePausedBy
     from label_studio_sdk.types.prediction import Prediction
     from label_studio_sdk.types.project import Project
+    from label_studio_sdk.types.project_counts import ProjectCounts
     from label_studio_sdk.types.project_import import ProjectImport
     from label_studio_sdk.types.project_import_status import ProjectImportStatus
     from label_studio_sdk.types.project_label_config import ProjectLabelConfig
+    from label_studio_sdk.types.project_reference import ProjectReference
     from label_studio_sdk.types.project_sampling import ProjectSampling
     from label_studio_sdk.types.project_skip_queue import ProjectSkipQueue
+    from label_studio_sdk.types.projects_import_predictions_response import ProjectsImportPredictionsResponse
+    from label_studio_sdk.types.projects_list_counts_response import ProjectsListCountsResponse
     from label_studio_sdk.types.prompt import Prompt
     from label_studio_sdk.types.prompt_associated_projects_item import PromptAssociatedProjectsItem
     from label_studio_sdk.types.prompt_associated_projects_item_id import PromptAssociatedProjectsItemId
@@ -112,10 +130,14 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.s3s_import_storage_status import S3SImportStorageStatus
     from label_studio_sdk.types.serialization_option import SerializationOption
     from label_studio_sdk.types.serialization_options import SerializationOptions
+    from label_studio_sdk.types.session_timeout_policy import SessionTimeoutPolicy
     from label_studio_sdk.types.task import Task
+    from label_studio_sdk.types.task_agreement import TaskAgreement
     from label_studio_sdk.types.task_annotators_item import TaskAnnotatorsItem
     from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsItem
     from label_studio_sdk.types.task_filter_options import TaskFilterOptions
+    from label_studio_sdk.types.task_label_distribution import TaskLabelDistribution
+    from label_studio_sdk.types.token_rotate_response import TokenRotateResponse
     from label_studio_sdk.types.user_simple import UserSimple
     from label_studio_sdk.types.view import View
     from label_studio_sdk.types.webhook import Webhook
@@ -162,6 +184,7 @@ _EXPORTS = {
     "GcsExportStorageStatus": "label_studio_sdk.types.gcs_export_storage_status",
     "GcsImportStorage": "label_studio_sdk.types.gcs_import_storage",
     "GcsImportStorageStatus": "label_studio_sdk.types.gcs_import_storage_status",
+    "Hotkeys": "label_studio_sdk.types.hotkeys",
     "InferenceRun": "label_studio_sdk.types.inference_run",
     "InferenceRunCostEstimate": "label_studio_sdk.types.inference_run_cost_estimate",
     "InferenceRunCreatedBy": "label_studio_sdk.types.inference_run_created_by",
@@ -174,6 +197,12 @@ _EXPORTS = {
     "KeyIndicatorsItem": "label_studio_sdk.types.key_indicators_item",
     "KeyIndicatorsItemAdditionalKpisItem": "label_studio_sdk.types.key_indicators_item_additional_kpis_item",
     "KeyIndicatorsItemExtraKpisItem": "label_studio_sdk.types.key_indicators_item_extra_kpis_item",
+    "Label": "label_studio_sdk.types.label",
+    "LabelCreated": "label_studio_sdk.types.label_created",
+    "LabelLink": "label_studio_sdk.types.label_link",
+    "LabelLinksListResponse": "label_studio_sdk.types.label_links_list_response",
+    "LabelsBulkUpdateResponse": "label_studio_sdk.types.labels_bulk_update_response",
+    "LabelsListResponse": "label_studio_sdk.types.labels_list_response",
     "LocalFilesExportStorage": "label_studio_sdk.types.local_files_export_storage",
     "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
     "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
@@ -187,15 +216,26 @@ _EXPORTS = {
     "ModelProviderConnectionOrganization": "label_studio_sdk.types.model_provider_connection_organization",
     "ModelProviderConnectionProvider": "label_studio_sdk.types.model_provider_connection_provider",
     "ModelProviderConnectionScope": "label_studio_sdk.types.model_provider_connection_scope",
+    "Organization": "label_studio_sdk.types.organization",
+    "OrganizationInvite": "label_studio_sdk.types.organization_invite",
+    "OrganizationMember": "label_studio_sdk.types.organization_member",
+    "OrganizationMemberListItem": "label_studio_sdk.types.organization_member_list_item",
+    "OrganizationMemberUser": "label_studio_sdk.types.organization_member_user",
+    "OrganizationMembersListResponse": "label_studio_sdk.types.organization_members_list_response",
+    "OrganizationSummary": "label_studio_sdk.types.organization_summary",
     "Pause": "label_studio_sdk.types.pause",
     "PausePausedBy": "label_studio_sdk.types.pause_paused_by",
     "Prediction": "label_studio_sdk.types.prediction",
     "Project": "label_studio_sdk.types.project",
+    "ProjectCounts": "label_studio_sdk.types.project_counts",
     "ProjectImport": "label_studio_sdk.types.project_import",
     "ProjectImportStatus": "label_studio_sdk.types.project_import_status",
     "ProjectLabelConfig": "label_studio_sdk.types.project_label_config",
+    "ProjectReference": "label_studio_sdk.types.project_reference",
     "ProjectSampling": "label_studio_sdk.types.project_sampling",
     "ProjectSkipQueue": "label_studio_sdk.types.project_skip_queue",
+    "ProjectsImportPredictionsResponse": "label_studio_sdk.types.projects_import_predictions_response",
+    "ProjectsListCountsResponse": "label_studio_sdk.types.projects_list_counts_response",
     "Prompt": "label_studio_sdk.types.prompt",
     "PromptAssociatedProjectsItem": "label_studio_sdk.types.prompt_associated_projects_item",
     "PromptAssociatedProjectsItemId": "label_studio_sdk.types.prompt_associated_projects_item_id",
@@ -220,10 +260,14 @@ _EXPORTS = {
     "S3SImportStorageStatus": "label_studio_sdk.types.s3s_import_storage_status",
     "SerializationOption": "label_studio_sdk.types.serialization_option",
     "SerializationOptions": "label_studio_sdk.types.serialization_options",
+    "SessionTimeoutPolicy": "label_studio_sdk.types.session_timeout_policy",
     "Task": "label_studio_sdk.types.task",
+    "TaskAgreement": "label_studio_sdk.types.task_agreement",
     "TaskAnnotatorsItem": "label_studio_sdk.types.task_annotators_item",
     "TaskCommentAuthorsItem": "label_studio_sdk.types.task_comment_authors_item",
     "TaskFilterOptions": "label_studio_sdk.types.task_filter_options",
+    "TaskLabelDistribution": "label_studio_sdk.types.task_label_distribution",
+    "TokenRotateResponse": "label_studio_sdk.types.token_rotate_response",
     "UserSimple": "label_studio_sdk.types.user_simple",
     "View": "label_studio_sdk.types.view",
     "Webhook": "label_studio_sdk.types.webhook",
@@ -269,6 +313,7 @@ __all__ = [
     "GcsExportStorageStatus",
     "GcsImportStorage",
     "GcsImportStorageStatus",
+    "Hotkeys",
     "InferenceRun",
     "InferenceRunCostEstimate",
     "InferenceRunCreatedBy",
@@ -281,6 +326,12 @@ __all__ = [
     "KeyIndicatorsItem",
     "KeyIndicatorsItemAdditionalKpisItem",
     "KeyIndicatorsItemExtraKpisItem",
+    "Label",
+    "LabelCreated",
+    "LabelLink",
+    "LabelLinksListResponse",
+    "LabelsBulkUpdateResponse",
+    "LabelsListResponse",
     "LocalFilesExportStorage",
     "LocalFilesExportStorageStatus",
     "LocalFilesImportStorage",
@@ -294,15 +345,26 @@ __all__ = [
     "ModelProviderConnectionOrganization",
     "ModelProviderConnectionProvider",
     "ModelProviderConnectionScope",
+    "Organization",
+    "OrganizationInvite",
+    "OrganizationMember",
+    "OrganizationMemberListItem",
+    "OrganizationMemberUser",
+    "OrganizationMembersListResponse",
+    "OrganizationSummary",
     "Pause",
     "PausePausedBy",
     "Prediction",
     "Project",
+    "ProjectCounts",
     "ProjectImport",
     "ProjectImportStatus",
     "ProjectLabelConfig",
+    "ProjectReference",
     "ProjectSampling",
     "ProjectSkipQueue",
+    "ProjectsImportPredictionsResponse",
+    "ProjectsListCountsResponse",
     "Prompt",
     "PromptAssociatedProjectsItem",
     "PromptAssociatedProjectsItemId",
@@ -327,10 +389,14 @@ __all__ = [
     "S3SImportStorageStatus",
     "SerializationOption",
     "SerializationOptions",
+    "SessionTimeoutPolicy",
     "Task",
+    "TaskAgreement",
     "TaskAnnotatorsItem",
     "TaskCommentAuthorsItem",
     "TaskFilterOptions",
+    "TaskLabelDistribution",
+    "TokenRotateResponse",
     "UserSimple",
     "View",
     "Webhook",

@@ -10,7 +10,14 @@ steps with the generated methods underneath:
 3. for any format but JSON, ``convert`` it and wait, the same way, for that very conversion: the
    entry of the snapshot's ``converted_formats`` that the convert call started, not the snapshot's
    own status (which is already ``completed``);
-4. ``download`` the file as a stream, chunk by chunk.
+4. ``download`` the file as a stream, chunk by chunk;
+5. ``delete`` the snapshot, whether or not the steps before succeeded, unless ``keep_snapshot=True``
+   (a snapshot the server could not delete is reported in a warning of the ``label_studio_sdk`` logger,
+   never by losing the exported data).
+
+Before step 1, any format but JSON (which every project offers, as is) is looked up in the formats the
+project offers (``list_formats``, decided by the server from the labeling config): one it does not
+offer raises ExportFormatNotOfferedError, listing those it does, before any snapshot is made.
 
 A snapshot or conversion the server marks as failed raises ExportFailedError; one still running when
 the time is up raises ExportTimeoutError; both carry the project and snapshot IDs and the last status
@@ -35,16 +42,37 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Union
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Union,
+)
 
 import httpx
 
-from label_studio_sdk.core.errors import ResponseValidationError
+from label_studio_sdk.core.errors import LabelStudioError, NotFoundError, ResponseValidationError
 from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import transport_error
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.projects.exports.client import AsyncExportsClient, ExportsClient
-from label_studio_sdk.projects.exports.errors import ExportFailedError, ExportTimeoutError
+from label_studio_sdk.projects.exports.errors import (
+    ExportFailedError,
+    ExportFormatNotOfferedError,
+    ExportTimeoutError,
+)
+from label_studio_sdk.projects.exports.types.exports_list_formats_response_item import (
+    ExportsListFormatsResponseItem,
+)
 from label_studio_sdk.types.annotation_filter_options import AnnotationFilterOptions
 from label_studio_sdk.types.converted_format import ConvertedFormat
 from label_studio_sdk.types.export import Export
@@ -52,6 +80,11 @@ from label_studio_sdk.types.export_format import ExportFormat
 from label_studio_sdk.types.export_snapshot import ExportSnapshot
 from label_studio_sdk.types.serialization_options import SerializationOptions
 from label_studio_sdk.types.task_filter_options import TaskFilterOptions
+
+if TYPE_CHECKING:
+    # pandas is optional and ships no type information: without pandas-stubs DataFrame is Any here,
+    # with them it is the real class. Either way nothing is imported at run time.
+    import pandas  # type: ignore[import-untyped, unused-ignore]
 
 logger = logging.getLogger("label_studio_sdk")
 
@@ -108,6 +141,7 @@ class _Plan:
         "annotation_filter_options",
         "download_resources",
         "export_type",
+        "keep_snapshot",
         "max_poll_interval",
         "min_poll_interval",
         "project_id",
@@ -131,6 +165,7 @@ class _Plan:
         timeout: Optional[float],
         min_poll_interval: float,
         max_poll_interval: float,
+        keep_snapshot: bool,
         request_options: Optional[RequestOptions],
     ) -> None:
         if not isinstance(export_type, str) or not export_type:
@@ -156,12 +191,34 @@ class _Plan:
         self.timeout = timeout
         self.min_poll_interval = min_poll_interval
         self.max_poll_interval = max_poll_interval
+        self.keep_snapshot = bool(keep_snapshot)
         self.request_options = request_options
 
     @property
     def converts(self) -> bool:
         """Whether the snapshot has to be converted: every format but plain JSON."""
         return self.export_type != "JSON"
+
+
+def _check_offered(plan: _Plan, formats: Sequence[ExportsListFormatsResponseItem]) -> None:
+    """ExportFormatNotOfferedError unless the project offers ``plan.export_type`` (not disabled)."""
+    offered = [str(entry.name) for entry in formats if entry.name and not entry.disabled]
+    if plan.export_type not in offered:
+        raise ExportFormatNotOfferedError(
+            project_id=plan.project_id, export_type=plan.export_type, offered=offered
+        )
+
+
+def _not_deleted(plan: _Plan, snapshot_id: int, error: LabelStudioError) -> None:
+    """A snapshot that could not be deleted: a warning, never an error that would lose the export."""
+    if isinstance(error, NotFoundError):
+        return  # already gone
+    logger.warning(
+        "export snapshot %s of project %s was left on the server, deleting it failed: %s",
+        snapshot_id,
+        plan.project_id,
+        error,
+    )
 
 
 def _model_or_omit(model: Any, value: Any) -> Any:
@@ -377,13 +434,15 @@ def _import_pandas() -> Any:
         ) from exc
 
 
-def _read_table(pandas: Any, source: IO[bytes], export_type: str) -> Any:
+def _read_table(module: Any, source: IO[bytes], export_type: str) -> pandas.DataFrame:
     """A DataFrame from a CSV or TSV export; an empty file gives an empty DataFrame."""
     source.seek(0)
+    frame: pandas.DataFrame
     try:
-        return pandas.read_csv(source, sep=_TABLE_SEPARATORS[export_type])
-    except pandas.errors.EmptyDataError:
-        return pandas.DataFrame()
+        frame = module.read_csv(source, sep=_TABLE_SEPARATORS[export_type])
+    except module.errors.EmptyDataError:
+        frame = module.DataFrame()
+    return frame
 
 
 def _check_format(export_type: str, allowed: Sequence[str], helper: str) -> None:
@@ -490,6 +549,7 @@ class ExportsClientExt(ExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Dict[str, Any]]:
         """Export a project as JSON and return the parsed list of tasks.
@@ -505,12 +565,15 @@ class ExportsClientExt(ExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
             The exported tasks, as decoded from the JSON file.
 
         Raises:
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot was not ready within ``timeout`` seconds.
         """
@@ -526,6 +589,7 @@ class ExportsClientExt(ExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         buffer = io.BytesIO()
@@ -546,6 +610,7 @@ class ExportsClientExt(ExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> bytes:
         """Export a project in any format and return the file's content.
@@ -562,12 +627,15 @@ class ExportsClientExt(ExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
             The exported file, whole, in memory; as_file keeps big exports out of memory.
 
         Raises:
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -582,6 +650,7 @@ class ExportsClientExt(ExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         buffer = io.BytesIO()
@@ -603,6 +672,7 @@ class ExportsClientExt(ExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> Path:
         """Export a project into a file, streamed to disk chunk by chunk.
@@ -624,6 +694,8 @@ class ExportsClientExt(ExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
@@ -631,6 +703,7 @@ class ExportsClientExt(ExportsClient):
 
         Raises:
             FileNotFoundError: the folder to write into does not exist (checked before anything is sent).
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -646,22 +719,23 @@ class ExportsClientExt(ExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         reporter = _Progress(progress)
-        snapshot_id = self._ready_snapshot(plan)
-        stream = self._open_download(plan, snapshot_id)
-        try:
-            part = _PartFile(destination.target(plan, snapshot_id, stream.headers))
-        except BaseException:
-            stream.close()
-            raise
-        try:
-            _drain(stream, part.write, reporter, _label(plan, snapshot_id))
-            return part.commit()
-        except BaseException:
-            part.discard()
-            raise
+        with self._snapshot(plan) as snapshot_id:
+            stream = self._open_download(plan, snapshot_id)
+            try:
+                part = _PartFile(destination.target(plan, snapshot_id, stream.headers))
+            except BaseException:
+                stream.close()
+                raise
+            try:
+                _drain(stream, part.write, reporter, _label(plan, snapshot_id))
+                return part.commit()
+            except BaseException:
+                part.discard()
+                raise
 
     def as_pandas(
         self,
@@ -676,8 +750,9 @@ class ExportsClientExt(ExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
-    ) -> Any:
+    ) -> pandas.DataFrame:
         """Export a project as CSV (or TSV) and read it into a pandas DataFrame.
 
         Needs pandas, an optional extra (``pip install 'label-studio-sdk[pandas]'``); without it an
@@ -694,6 +769,8 @@ class ExportsClientExt(ExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
@@ -701,6 +778,7 @@ class ExportsClientExt(ExportsClient):
 
         Raises:
             ImportError: pandas is not installed.
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -717,6 +795,7 @@ class ExportsClientExt(ExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         with _spool() as spool:
@@ -725,9 +804,12 @@ class ExportsClientExt(ExportsClient):
 
     # ----------------------------------------------------------------------- the steps
 
-    def _ready_snapshot(self, plan: _Plan) -> int:
-        """Create the snapshot and wait until it is built and, unless JSON was asked for, converted."""
-        schedule = _Schedule(plan)
+    @contextlib.contextmanager
+    def _snapshot(self, plan: _Plan) -> Iterator[int]:
+        """Check the format, create the snapshot, wait until it is ready and yield its ID; delete it
+        afterwards, whatever happened in between, unless the plan keeps it."""
+        if plan.converts:
+            _check_offered(plan, self.list_formats(plan.project_id, request_options=plan.request_options))
         snapshot: _Snapshot = self.create(
             plan.project_id,
             title=plan.title,
@@ -737,6 +819,18 @@ class ExportsClientExt(ExportsClient):
             request_options=plan.request_options,
         )
         logger.debug("export snapshot %s of project %s: %s", snapshot.id, plan.project_id, snapshot.status)
+        try:
+            yield self._ready(plan, snapshot)
+        finally:
+            if not plan.keep_snapshot:
+                try:
+                    self.delete(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+                except LabelStudioError as error:
+                    _not_deleted(plan, snapshot.id, error)
+
+    def _ready(self, plan: _Plan, snapshot: _Snapshot) -> int:
+        """Wait until the snapshot is built and, unless JSON was asked for, converted."""
+        schedule = _Schedule(plan)
         while not _built(plan, snapshot):
             _sleep(schedule.next_pause(snapshot.id, snapshot.status, None))
             snapshot = self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
@@ -772,10 +866,10 @@ class ExportsClientExt(ExportsClient):
 
     def _fetch(self, plan: _Plan, write: Callable[[bytes], object], progress: _Progress) -> httpx.Response:
         """Prepare the snapshot, then pass its file to ``write`` chunk by chunk; returns the response."""
-        snapshot_id = self._ready_snapshot(plan)
-        stream = self._open_download(plan, snapshot_id)
-        _drain(stream, write, progress, _label(plan, snapshot_id))
-        return stream.response
+        with self._snapshot(plan) as snapshot_id:
+            stream = self._open_download(plan, snapshot_id)
+            _drain(stream, write, progress, _label(plan, snapshot_id))
+            return stream.response
 
 
 class AsyncExportsClientExt(AsyncExportsClient):
@@ -794,6 +888,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Dict[str, Any]]:
         """Export a project as JSON and return the parsed list of tasks.
@@ -809,12 +904,15 @@ class AsyncExportsClientExt(AsyncExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
             The exported tasks, as decoded from the JSON file.
 
         Raises:
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot was not ready within ``timeout`` seconds.
         """
@@ -830,6 +928,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         buffer = io.BytesIO()
@@ -850,6 +949,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> bytes:
         """Export a project in any format and return the file's content.
@@ -866,12 +966,15 @@ class AsyncExportsClientExt(AsyncExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
             The exported file, whole, in memory; as_file keeps big exports out of memory.
 
         Raises:
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -886,6 +989,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         buffer = io.BytesIO()
@@ -907,6 +1011,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
     ) -> Path:
         """Export a project into a file, streamed to disk chunk by chunk.
@@ -929,6 +1034,8 @@ class AsyncExportsClientExt(AsyncExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
@@ -936,6 +1043,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
 
         Raises:
             FileNotFoundError: the folder to write into does not exist (checked before anything is sent).
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -951,23 +1059,24 @@ class AsyncExportsClientExt(AsyncExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         reporter = _Progress(progress)
-        snapshot_id = await self._ready_snapshot(plan)
-        stream = await self._open_download(plan, snapshot_id)
-        try:
-            part = _PartFile(destination.target(plan, snapshot_id, stream.headers))
-        except BaseException:
-            await stream.aclose()
-            raise
-        try:
-            await _adrain(stream, part.write, reporter, _label(plan, snapshot_id), in_thread=True)
-            await asyncio.to_thread(part.flush)
-            return part.install()
-        except BaseException:
-            part.discard()
-            raise
+        async with self._snapshot(plan) as snapshot_id:
+            stream = await self._open_download(plan, snapshot_id)
+            try:
+                part = _PartFile(destination.target(plan, snapshot_id, stream.headers))
+            except BaseException:
+                await stream.aclose()
+                raise
+            try:
+                await _adrain(stream, part.write, reporter, _label(plan, snapshot_id), in_thread=True)
+                await asyncio.to_thread(part.flush)
+                return part.install()
+            except BaseException:
+                part.discard()
+                raise
 
     async def as_pandas(
         self,
@@ -982,8 +1091,9 @@ class AsyncExportsClientExt(AsyncExportsClient):
         min_poll_interval: float = DEFAULT_MIN_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: ProgressOption = None,
+        keep_snapshot: bool = False,
         request_options: Optional[RequestOptions] = None,
-    ) -> Any:
+    ) -> pandas.DataFrame:
         """Export a project as CSV (or TSV) and read it into a pandas DataFrame.
 
         Needs pandas, an optional extra (``pip install 'label-studio-sdk[pandas]'``); without it an
@@ -1000,6 +1110,8 @@ class AsyncExportsClientExt(AsyncExportsClient):
             min_poll_interval: Seconds between the first status checks.
             max_poll_interval: The longest pause between two status checks.
             progress: A function called with the bytes downloaded so far, or True for a tqdm bar.
+            keep_snapshot: Leave the snapshot on the server; by default it is deleted once the file is
+                downloaded, or the helper failed.
             request_options: Per-request timeout, retries and extra headers, for every request made.
 
         Returns:
@@ -1007,6 +1119,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
 
         Raises:
             ImportError: pandas is not installed.
+            ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
         """
@@ -1023,6 +1136,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
             timeout=timeout,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
+            keep_snapshot=keep_snapshot,
             request_options=request_options,
         )
         with _spool() as spool:
@@ -1032,9 +1146,13 @@ class AsyncExportsClientExt(AsyncExportsClient):
 
     # ----------------------------------------------------------------------- the steps
 
-    async def _ready_snapshot(self, plan: _Plan) -> int:
-        """Create the snapshot and wait until it is built and, unless JSON was asked for, converted."""
-        schedule = _Schedule(plan)
+    @contextlib.asynccontextmanager
+    async def _snapshot(self, plan: _Plan) -> AsyncIterator[int]:
+        """Check the format, create the snapshot, wait until it is ready and yield its ID; delete it
+        afterwards, whatever happened in between, unless the plan keeps it."""
+        if plan.converts:
+            formats = await self.list_formats(plan.project_id, request_options=plan.request_options)
+            _check_offered(plan, formats)
         snapshot: _Snapshot = await self.create(
             plan.project_id,
             title=plan.title,
@@ -1044,6 +1162,18 @@ class AsyncExportsClientExt(AsyncExportsClient):
             request_options=plan.request_options,
         )
         logger.debug("export snapshot %s of project %s: %s", snapshot.id, plan.project_id, snapshot.status)
+        try:
+            yield await self._ready(plan, snapshot)
+        finally:
+            if not plan.keep_snapshot:
+                try:
+                    await self.delete(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+                except LabelStudioError as error:
+                    _not_deleted(plan, snapshot.id, error)
+
+    async def _ready(self, plan: _Plan, snapshot: _Snapshot) -> int:
+        """Wait until the snapshot is built and, unless JSON was asked for, converted."""
+        schedule = _Schedule(plan)
         while not _built(plan, snapshot):
             await _async_sleep(schedule.next_pause(snapshot.id, snapshot.status, None))
             snapshot = await self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
@@ -1081,7 +1211,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         self, plan: _Plan, write: Callable[[bytes], object], progress: _Progress, *, in_thread: bool
     ) -> httpx.Response:
         """Prepare the snapshot, then pass its file to ``write`` chunk by chunk; returns the response."""
-        snapshot_id = await self._ready_snapshot(plan)
-        stream = await self._open_download(plan, snapshot_id)
-        await _adrain(stream, write, progress, _label(plan, snapshot_id), in_thread=in_thread)
-        return stream.response
+        async with self._snapshot(plan) as snapshot_id:
+            stream = await self._open_download(plan, snapshot_id)
+            await _adrain(stream, write, progress, _label(plan, snapshot_id), in_thread=in_thread)
+            return stream.response

@@ -1,18 +1,19 @@
 """Errors of the export helpers (``client.projects.exports.as_json`` and its siblings).
 
 LabelStudioError
-└── ExportError                 an export snapshot, or its conversion, gave no file
-    ├── ExportFailedError       the server reports the build or the conversion as failed
-    └── ExportTimeoutError      it did not finish within the helper's ``timeout``
+├── ExportError                 an export snapshot, or its conversion, gave no file
+│   ├── ExportFailedError       the server reports the build or the conversion as failed
+│   └── ExportTimeoutError      it did not finish within the helper's ``timeout``
+└── ExportFormatNotOfferedError (also a ValueError) the project cannot be exported in that format
 
 They are not ApiError: every HTTP request involved succeeded, so there is no status code to report.
-Each carries the project, the snapshot and the last status seen; ``export_type`` is set when the
-conversion into that format was the part that failed or ran out of time.
+Each ExportError carries the project, the snapshot and the last status seen; ``export_type`` is set
+when the conversion into that format was the part that failed or ran out of time.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from label_studio_sdk.core.errors import LabelStudioError
 
@@ -71,7 +72,8 @@ class ExportFailedError(ExportError):
 class ExportTimeoutError(ExportError):
     """The snapshot, or the conversion, was still unfinished when ``timeout`` seconds had passed.
 
-    The server may still finish it: the snapshot is kept, and ``snapshot_id`` finds it again.
+    The helper deletes the snapshot it made, unless it was called with ``keep_snapshot=True``: then
+    the server may still finish it, and ``snapshot_id`` finds it again.
     """
 
     def __init__(
@@ -88,6 +90,27 @@ class ExportTimeoutError(ExportError):
         message = f"{what} did not finish within {timeout:g} s (last status {status!r})"
         super().__init__(
             message, project_id=project_id, snapshot_id=snapshot_id, status=status, export_type=export_type
+        )
+
+
+class ExportFormatNotOfferedError(LabelStudioError, ValueError):
+    """The project cannot be exported in ``export_type``; ``offered`` lists the formats it can be.
+
+    Raised before any snapshot is made. The server decides what it offers from the project's labeling
+    config (``GET /api/projects/{id}/export/formats``): COCO needs image regions, for instance.
+    """
+
+    def __init__(self, *, project_id: int, export_type: str, offered: Sequence[str]) -> None:
+        self.project_id = project_id
+        self.export_type = export_type
+        self.offered = list(offered)
+        listed = ", ".join(self.offered) or "none"
+        super().__init__(f"project {project_id} cannot be exported as {export_type!r}; it offers: {listed}")
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(project_id={self.project_id!r}, export_type={self.export_type!r}, "
+            f"offered={self.offered!r})"
         )
 
 
