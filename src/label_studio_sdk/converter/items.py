@@ -74,8 +74,10 @@ def _created_at_key(annotation: Mapping[str, Any]) -> Tuple[bool, str]:
 
 def _chosen(annotations: Sequence[Mapping[str, Any]], choose: Choose) -> List[Mapping[str, Any]]:
     kept = [ann for ann in annotations if not ann.get("was_cancelled") and not ann.get("skipped")]
+    if len(kept) < 2:
+        return kept  # the usual single annotation: no sort to run
     newest_first = sorted(kept, key=_created_at_key, reverse=True)
-    if choose == "all" or not newest_first:
+    if choose == "all":
         return newest_first
     return [newest_first[0] if choose == "newest" else newest_first[-1]]
 
@@ -83,13 +85,16 @@ def _chosen(annotations: Sequence[Mapping[str, Any]], choose: Choose) -> List[Ma
 def _output(results: Any, index: ControlIndex) -> Dict[str, List[Dict[str, Any]]]:
     """The results grouped by control name; results of unknown controls, relations and empty ones are left out."""
     output: Dict[str, List[Dict[str, Any]]] = {}
-    keep_all = not index.controls  # custom interfaces: no controls to match against
+    controls = index.controls
+    keep_all = not controls  # custom interfaces: no controls to match against
     for result in results or ():
         from_name = result.get("from_name")
         value = result.get("value")
         if from_name is None or not isinstance(value, dict):
             continue
-        control = index.find(from_name)
+        control = controls.get(from_name)
+        if control is None and index.patterns:
+            control = index.find(from_name)
         if control is not None:
             result_type = control.get("type")
         elif keep_all or result.get("type") == _CHAT_MESSAGE:
@@ -98,25 +103,31 @@ def _output(results: Any, index: ControlIndex) -> Dict[str, List[Dict[str, Any]]
             continue
         item_value = dict(value)  # a copy: exporters may add keys without changing the task
         item_value["type"] = result_type
-        for size_key in ("original_width", "original_height"):
-            if size_key in result:
-                item_value[size_key] = result[size_key]
-        output.setdefault(from_name, []).append(item_value)
+        if "original_width" in result:
+            item_value["original_width"] = result["original_width"]
+        if "original_height" in result:
+            item_value["original_height"] = result["original_height"]
+        group = output.get(from_name)
+        if group is None:
+            output[from_name] = [item_value]
+        else:
+            group.append(item_value)
     return output
 
 
 def _item(task: Mapping[str, Any], annotation: Mapping[str, Any], output: Dict[str, Any]) -> Dict[str, Any]:
+    get = annotation.get
     item = {
         "id": task.get("id"),
         "input": task.get("data"),
         "output": output,
-        "completed_by": annotation.get("completed_by", {}),
-        "annotation_id": annotation.get("id"),
-        "created_at": annotation.get("created_at"),
-        "updated_at": annotation.get("updated_at"),
-        "lead_time": annotation.get("lead_time"),
-        "history": annotation.get("history"),
-        "was_cancelled": annotation.get("was_cancelled"),
+        "completed_by": get("completed_by", {}),
+        "annotation_id": get("id"),
+        "created_at": get("created_at"),
+        "updated_at": get("updated_at"),
+        "lead_time": get("lead_time"),
+        "history": get("history"),
+        "was_cancelled": get("was_cancelled"),
     }
     if annotation and "agreement" in task:  # the stand-in item of an unannotated task has none
         item["agreement"] = task["agreement"]

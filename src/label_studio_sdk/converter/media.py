@@ -20,7 +20,20 @@ import shutil
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Deque, Generic, Iterable, Iterator, Literal, Optional, Set, Tuple, TypeVar
+from typing import (
+    Any,
+    Callable,
+    Deque,
+    Generic,
+    Iterable,
+    Iterator,
+    Literal,
+    NamedTuple,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+)
 from urllib.parse import unquote, urlsplit
 
 from label_studio_sdk._extensions.label_studio_tools.core.utils import io
@@ -36,6 +49,14 @@ DEFAULT_WORKERS = 8
 
 _MAX_STEM = 251  # a label file "<stem>.txt" stays within the usual 255-byte name limit
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_WINDOWS = os.name == "nt"
+# Printable ASCII but "/" and "\\", at most io._MAX_NAME_BYTES long: names io._safe_filename leaves as they are.
+_PLAIN_NAME = re.compile(r"[\x20-\x2e\x30-\x5b\x5d-\x7e]{1," + str(io._MAX_NAME_BYTES) + "}")
+# One path component that os.path.normpath leaves alone: no separator, no NUL, not "." or "..".
+_PLAIN_COMPONENT = re.compile(r"(?!\.\.?\Z)[^/\\\x00]+")
+_UPLOAD_PREFIX = io._UPLOAD_PREFIX
+_PROXY_UPLOAD = io._PROXY_PREFIX + "?filepath=upload/"  # what get_local_path turns an upload URL into
+_WEB_PREFIXES = ("http://", "https://")
 
 
 class MediaDownloadError(LabelStudioError, OSError):
@@ -59,13 +80,13 @@ class MediaSettings:
     workers: int = DEFAULT_WORKERS
 
 
-@dataclass(frozen=True)
-class MediaFile:
+class MediaFile(NamedTuple):
     """One task's media in the export.
 
     ``name`` is the file name the export uses for it (unique in this export); ``path`` is the file on disk
     (the copy inside the images folder when copies are made), or None when it could not be had; ``error``
-    says why.
+    says why. Immutable (a named tuple: one is made per task, and that is a few times cheaper than a frozen
+    dataclass).
     """
 
     url: str
@@ -91,8 +112,21 @@ class _Located:
     error: Optional[BaseException]
 
 
+def _safe_name(name: str) -> str:
+    """``io._safe_filename(name)``, answered without work for the usual plain ASCII names."""
+    if not _WINDOWS and _PLAIN_NAME.fullmatch(name) is not None and name.strip("."):
+        return name  # nothing for _safe_filename to change: one component, no control bytes, short
+    return io._safe_filename(name)
+
+
 def url_file_name(url: str) -> str:
     """The sanitised last path component of a URL or path (the ``?d=`` path of Local Storage URLs)."""
+    if url[:1] == "/" and url[1:2] != "/" and "?d=" not in url and url.isascii() and url.isprintable():
+        # A plain server path such as /data/upload/1/a.jpg: urlsplit would find no scheme and no host in it.
+        tail = url.split("?", 1)[0]
+        if "%" not in tail:
+            tail = tail.rstrip("/\\")
+            return _safe_name(tail[max(tail.rfind("/"), tail.rfind("\\")) + 1 :]) or "image"
     if "?d=" in url:
         tail = url.split("?d=", 1)[1]
     else:
@@ -107,7 +141,7 @@ def _digest(text: str) -> str:
 
 
 class _NameClaims:
-    """The file names used so far in one export, kept as 8-byte digests (about 60 bytes per image)."""
+    """The file names used so far in one export, kept as 8-byte hashes (about 60 bytes per image)."""
 
     def __init__(self) -> None:
         self._claimed: Set[int] = set()
@@ -117,24 +151,35 @@ class _NameClaims:
 
         Stems, not names, are claimed: ``cat.png`` and ``cat.jpg`` would otherwise share ``labels/cat.txt``.
         """
-        name = _SURROGATES.sub("_", name)  # a lone surrogate cannot be a file name
-        candidate = name
+        if not name.isascii():
+            name = _SURROGATES.sub("_", name)  # a lone surrogate cannot be a file name
         stem, extension = os.path.splitext(name)
+        key = _stem_key(stem)
+        if key not in self._claimed:
+            self._claimed.add(key)
+            return name
         stem = stem[: _MAX_STEM - 20]  # room for the suffixes
-        attempt = 0
+        digest = _digest(url)
+        attempt = 1
+        candidate = f"{stem}__{digest}{extension}"
         while self._key(candidate) in self._claimed:
             attempt += 1
-            suffix = _digest(url) if attempt == 1 else f"{_digest(url)}_{attempt}"
-            candidate = f"{stem}__{suffix}{extension}"
+            candidate = f"{stem}__{digest}_{attempt}{extension}"
         self._claimed.add(self._key(candidate))
         return candidate
 
     @staticmethod
     def _key(name: str) -> int:
-        # The stem as labels use it, case-folded so names stay distinct on case-insensitive filesystems too.
-        stem = os.path.splitext(name)[0][:_MAX_STEM]
-        raw = hashlib.blake2b(stem.casefold().encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        return int.from_bytes(raw, "big")
+        return _stem_key(os.path.splitext(name)[0])
+
+
+def _stem_key(stem: str) -> int:
+    """The stem as labels use it, case-folded so names stay distinct on case-insensitive filesystems too.
+
+    ``hash`` of a str is a 64-bit SipHash: two distinct stems share a key about once in 2**64 pairs, and
+    then the second one only gets a digest suffix.
+    """
+    return hash(stem[:_MAX_STEM].casefold())
 
 
 class MediaResolver(Generic[T]):
@@ -163,6 +208,9 @@ class MediaResolver(Generic[T]):
         self.on_error = on_error
         self.failures = 0
         self._names = _NameClaims()
+        # ``<upload dir>/`` as safe_build_path makes it, for uploaded files found without get_local_path.
+        self._upload_root = os.path.join(os.path.abspath(self._upload_dir), "")
+        self._absent_projects: Set[str] = set()  # project folders found missing in this export
 
     # -- per URL, possibly in a worker thread -------------------------------------------------------
 
@@ -178,6 +226,46 @@ class MediaResolver(Generic[T]):
             download_resources=download,
             task_id=task_id,
         )
+
+    def _path_in_place(self, url: str, task_id: Any) -> str:
+        """``get_local_path(url, download_resources=False)``, with the usual URLs answered in a few steps.
+
+        An upload of the form ``/data/upload/<project>/<name>`` is looked for in the upload folder (once per
+        export when the project's folder is not there at all) and, with no server to ask, fails as
+        get_local_path fails; an http(s) URL gets the cache path get_local_path
+        would give. Everything else (and every unusual name) goes through get_local_path itself, and the
+        unit tests check that both ways agree.
+        """
+        if _WINDOWS:
+            return self._get_local_path(url, task_id, download=False)
+        if url.startswith(_UPLOAD_PREFIX):
+            relative = url[len(_UPLOAD_PREFIX) :]
+            project, _, name = relative.partition("/")
+            if project.isascii() and project.isdigit() and _PLAIN_COMPONENT.fullmatch(name) is not None:
+                candidate = self._upload_root + relative  # what safe_build_path gives for such a name
+                if project not in self._absent_projects:
+                    if os.path.exists(candidate):
+                        return candidate
+                    if not os.path.isdir(self._upload_root + project):
+                        # No such project folder (an export read away from the server): no stat per task.
+                        self._absent_projects.add(project)
+                if self._hostname is None:
+                    io._require_server(_PROXY_UPLOAD + relative, None, self._access_token)  # raises
+        elif url.startswith(_WEB_PREFIXES):
+            return io._build_cache_path(self._cache_dir, url, os.path.basename(urlsplit(url).path))
+        return self._get_local_path(url, task_id, download=False)
+
+    def _in_place(self, url: str, task_id: Any) -> MediaFile:
+        """``_finish(_locate(url, task_id))`` when nothing is copied: where the file is (or would be), and its name."""
+        try:
+            found = self._path_in_place(url, task_id)
+        except Exception as exc:  # every failure is reported per task, never lost
+            error = MediaDownloadError(task_id, url, exc)
+            # Nothing was to be fetched: the path only names the labels, and the URL's file name does too.
+            logger.debug("%s", error)
+            return MediaFile(url, self._names.claim(url_file_name(url), url), None, error)
+        name = self._names.claim(_safe_name(os.path.basename(found)) or url_file_name(url), url)
+        return MediaFile(url, name, found)
 
     def _locate(self, url: str, task_id: Any) -> _Located:
         """Where the file is (or, without copies, would be); downloads it into the images folder when copying."""
@@ -214,7 +302,7 @@ class MediaResolver(Generic[T]):
             return MediaFile(url, self._names.claim(url_file_name(url), url), None, error)
         assert located.path is not None
         found = located.path
-        name = self._names.claim(io._safe_filename(os.path.basename(found)) or url_file_name(url), url)
+        name = self._names.claim(_safe_name(os.path.basename(found)) or url_file_name(url), url)
         if self.images_dir is None:
             return MediaFile(url, name, found)
         target = self.images_dir / name
@@ -246,7 +334,14 @@ class MediaResolver(Generic[T]):
         self, items: Iterable[T], url_of: Callable[[T], Optional[Tuple[str, Any]]]
     ) -> Iterator[Tuple[T, Optional[MediaFile]]]:
         """Each item with its media (None when ``url_of`` gives no ``(url, task_id)``), in the order given."""
-        if self.images_dir is None or self.settings.workers <= 1:
+        if self.images_dir is None:
+            # Nothing to fetch: names are computed inline, in order, without a thread pool.
+            in_place = self._in_place
+            for item in items:
+                request = url_of(item)
+                yield item, None if request is None else in_place(*request)
+            return
+        if self.settings.workers <= 1:
             for item in items:
                 request = url_of(item)
                 yield item, None if request is None else self._finish(self._locate(*request))

@@ -1016,3 +1016,53 @@ def test_difference_with_images_names_the_copy(
         "id": 0,
     }
     assert mine["annotations"] == theirs["annotations"]
+
+
+def test_the_quick_rectangle_path_gives_the_general_numbers() -> None:
+    """plain_pixel_box answers only where region_size + pixel_box would give the same box, else defers."""
+    from label_studio_sdk.converter.exports.coco import (
+        Region,
+        pixel_box,
+        plain_pixel_box,
+        region_size,
+    )
+
+    base = {
+        "type": "RectangleLabels",
+        "rectanglelabels": ["Cat"],
+        "x": 10,
+        "y": 20.5,
+        "width": 30.25,
+        "height": 7,
+    }
+    variants: List[Dict[str, Any]] = [
+        {},
+        {"original_width": 640, "original_height": 480},
+        {"original_width": 641.5, "original_height": 479},
+        {"rotation": 0},
+        {"rotation": 0.0, "original_width": 100, "original_height": 50},
+        {"rotation": 30, "original_width": 100, "original_height": 50},
+        {"original_width": 0, "original_height": 480},
+        {"original_width": "640", "original_height": 480},
+        {"original_width": 640},
+        {"original_width": float("inf"), "original_height": 480},
+        {"original_width": True, "original_height": 480},
+        {"x": float("nan")},
+        {"x": "10"},
+        {"width": None},
+        {"y": True},
+        {"height": 1e308, "original_width": 1e308, "original_height": 10},
+    ]
+    quick_answers = 0
+    for size in (None, (800.0, 600.0), (float("nan"), 600.0)):
+        for variant in variants:
+            value = {**base, **variant}
+            quick = plain_pixel_box(value, size)
+            if quick is None:
+                continue
+            quick_answers += 1
+            region = Region(1, "label", 0, "rectangle", value, ["Cat"])
+            general_size = region_size(region, size)
+            assert general_size is not None
+            assert quick == (pixel_box(region, general_size), general_size), variant
+    assert quick_answers >= 8

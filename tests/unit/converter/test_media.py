@@ -237,3 +237,101 @@ def test_a_lone_surrogate_in_a_url_gives_a_usable_name(tmp_path: Path) -> None:
     assert found is not None
     found.name.encode("utf-8")  # would raise on a surrogate
     assert found.name.endswith("bad_.png")
+
+
+_IN_PLACE_URLS = [
+    "/data/upload/1/a.png",  # on disk
+    "/data/upload/1/missing.png",  # its project folder is there, the file is not
+    "/data/upload/7/b.png",  # no such project folder
+    "/data/upload/7/b.png",  # the same again: the absent folder is remembered
+    "/data/upload/1/a.png?x=1",
+    "/data/upload/1/../1/a.png",
+    "/data/upload/1/sub/a.png",
+    "/data/upload/1/..",
+    "/data/upload/1/.",
+    "/data/upload/1/",
+    "/data/upload/x1/a.png",
+    "/data/upload/\u0661/a.png",  # a digit, but not an ASCII one
+    "/data/upload/1/caf\u00e9 %20&filepath=z.png",
+    "/data/upload/1/a\x00.png",
+    "/data/upload/../../etc/passwd",
+    "upload/1/a.png",
+    "/label-studio/data/upload/1/a.png",
+    "http://example.invalid/pics/b.png?size=2#frag",
+    "https://example.invalid/",
+    "HTTP://example.invalid/up.png",
+    "s3://bucket/c.png",
+    "/data/local-files/?d=dir/d.png",
+    "/storage-data/uploaded/?filepath=upload/1/a.png",
+    "relative/e.png",
+    "",
+]
+
+
+@pytest.mark.parametrize("hostname", [None, "http://ls.invalid:8080"])
+@pytest.mark.parametrize("token", [None, "secret"])
+def test_names_without_copies_match_the_general_resolution(
+    tmp_path: Path, hostname: Optional[str], token: Optional[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick path for uploads and web URLs gives what get_local_path gives: the same path or the same error."""
+    for variable in (
+        "LABEL_STUDIO_URL",
+        "LABEL_STUDIO_HOST",
+        "LABEL_STUDIO_API_KEY",
+        "LABEL_STUDIO_ACCESS_TOKEN",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    uploads = tmp_path / "upload"
+    _upload(uploads, 1, "a.png", b"x")
+    settings = MediaSettings(upload_dir=str(uploads), hostname=hostname, access_token=token)
+    quick: MediaResolver[str] = MediaResolver(settings)
+    general: MediaResolver[str] = MediaResolver(settings)
+    for url in _IN_PLACE_URLS:
+        try:
+            expected: Any = general._get_local_path(url, 5, download=False)
+        except Exception as exc:
+            expected = (type(exc), str(exc))
+        try:
+            found: Any = quick._path_in_place(url, 5)
+        except Exception as exc:
+            found = (type(exc), str(exc))
+        assert found == expected, url
+    # And the names, in order, are those the general path would give (shared stems get suffixes alike).
+    items = [(url, number) for number, url in enumerate(_IN_PLACE_URLS) if url]
+    names = [found.name for _, found in MediaResolver(settings).resolve(items, _requests(items)) if found]
+    reference = MediaResolver(settings)
+    expected_names = [reference._finish(reference._locate(url, number)).name for url, number in items]
+    assert names == expected_names
+
+
+def test_plain_names_skip_sanitising_only_when_it_would_change_nothing() -> None:
+    from label_studio_sdk._extensions.label_studio_tools.core.utils import io
+    from label_studio_sdk.converter.media import _safe_name
+
+    samples = [
+        "a.png",
+        "...",
+        ".",
+        "a" * 200,
+        "a" * 201,
+        "x\x7fy",
+        "tab\there",
+        "caf\u00e9.png",
+        " .png",
+        "a\\b",
+    ]
+    for name in samples:
+        assert _safe_name(name) == io._safe_filename(name), name
+    for url in [
+        "/data/upload/1/a%20b.png",
+        "/x/y/",
+        "/\t/host/p.png",
+        "/a?d=b/c.png",
+        "/pics/z.png?v=1",
+        "//h/p.png",
+    ]:
+        parts_name = url_file_name(url)
+        assert parts_name and "/" not in parts_name, url
+    assert url_file_name("/data/upload/1/a%20b.png") == "a b.png"
+    assert url_file_name("/pics/z.png?v=1") == "z.png"
+    assert url_file_name("/x/y/") == "y"

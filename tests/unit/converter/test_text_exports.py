@@ -522,3 +522,43 @@ def test_memory_stays_flat_for_many_tasks(writer: str, tmp_path: Path) -> None:
     size = path.stat().st_size
     assert size > 20_000_000
     assert peak < 400_000, (peak, size)  # a list of the tasks would take far more than the file size
+
+
+def test_indented_json_is_json_dumps_indent_2_byte_for_byte() -> None:
+    import random
+
+    from label_studio_sdk.converter.exports.json_min import indented_json
+
+    rng = random.Random(11)
+    scalars: List[Any] = [
+        1,
+        -2.5,
+        'q"\\',
+        None,
+        True,
+        False,
+        1e300,
+        "",
+        0,
+        {},
+        [],
+        "\u00fc\n\u2028",
+        float("nan"),
+    ]
+    keys: List[Any] = ["a", "b", 1, 2.5, None, True, "\u00e9"]
+
+    def value(depth: int) -> Any:
+        roll = rng.random()
+        if depth > 4 or roll < 0.4:
+            return rng.choice(scalars)
+        if roll < 0.7:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        if roll < 0.75:
+            return tuple(value(depth + 1) for _ in range(rng.randint(0, 3)))
+        return {rng.choice(keys): value(depth + 1) for _ in range(rng.randint(0, 4))}
+
+    for _ in range(2000):
+        sample = value(0)
+        assert indented_json(sample) == json.dumps(sample, ensure_ascii=False, indent=2)
+    with pytest.raises(TypeError):
+        indented_json({"a": [object()]})

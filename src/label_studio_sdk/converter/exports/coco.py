@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import (
     IO,
     Any,
+    Callable,
     Collection,
     Dict,
     Iterable,
@@ -266,22 +267,79 @@ def _kind_and_labels(value: Mapping[str, Any]) -> Tuple[Optional[str], Any]:
     return kind, labels
 
 
+def region_of(task_id: Any, from_name: str, position: int, value: Mapping[str, Any]) -> Optional[Region]:
+    """The labelled shape of one result value, or None (with a warning when unexpected)."""
+    kind, labels = _kind_and_labels(value)
+    if kind is None:
+        return None
+    names = [str(label) for label in labels] if isinstance(labels, list) else []
+    region = Region(task_id, from_name, position, kind, value, names)
+    if names:
+        return region
+    if str(value.get("type") or "").lower() in _BARE_SHAPES:
+        # Usually the geometry half of a region whose labels come in a twin ``labels`` result.
+        logger.debug("task %s: region #%s of %r has no labels", task_id, position, from_name)
+    else:
+        region.skip("it has no labels")
+    return None
+
+
 def regions(image: TaskImage, item: Mapping[str, Any]) -> Iterator[Region]:
     """The labelled shapes of one item; shapes without labels are left out (with a warning when unexpected)."""
     for from_name, values in item["output"].items():
         for position, value in enumerate(values):
-            kind, labels = _kind_and_labels(value)
-            if kind is None:
-                continue
-            names = [str(label) for label in labels] if isinstance(labels, list) else []
-            region = Region(image.task_id, from_name, position, kind, value, names)
-            if names:
+            region = region_of(image.task_id, from_name, position, value)
+            if region is not None:
                 yield region
-            elif str(value.get("type") or "").lower() in _BARE_SHAPES:
-                # Usually the geometry half of a region whose labels come in a twin ``labels`` result.
-                logger.debug("task %s: region #%s of %r has no labels", image.task_id, position, from_name)
-            else:
-                region.skip("it has no labels")
+
+
+_PLAIN_NUMBERS = (int, float)
+_isfinite = math.isfinite
+
+
+def plain_pixel_box(value: Mapping[str, Any], size: Optional[Size]) -> Optional[Tuple[Box, Size]]:
+    """The pixel box and image size of the usual rectangle, or None to take the general path.
+
+    The usual rectangle has plain finite numbers for x, y, width and height, no rotation, and either its
+    own positive ``original_width``/``original_height`` or none at all (then ``size``, when known). The
+    numbers are those ``region_size`` and ``pixel_box`` give; anything else (and every warning) is theirs.
+    """
+    x, y, width, height = value.get("x"), value.get("y"), value.get("width"), value.get("height")
+    plain = _PLAIN_NUMBERS
+    if not (
+        type(x) in plain
+        and type(y) in plain
+        and type(width) in plain
+        and type(height) in plain
+        and not value.get("rotation")
+    ):
+        return None
+    own_width: Any = value.get("original_width")
+    own_height: Any = value.get("original_height")
+    if type(own_width) in plain and type(own_height) in plain and own_width > 0 and own_height > 0:
+        size = (float(own_width), float(own_height))
+    elif own_width is not None or own_height is not None:
+        return None
+    if size is None:
+        return None
+    x, y, width, height = float(x), float(y), float(width), float(height)  # type: ignore[arg-type]
+    image_width, image_height = size
+    if not (
+        _isfinite(x)
+        and _isfinite(y)
+        and _isfinite(width)
+        and _isfinite(height)
+        and _isfinite(image_width)
+        and _isfinite(image_height)
+    ):
+        return None
+    box = (
+        x * image_width / 100,
+        y * image_height / 100,
+        width * image_width / 100,
+        height * image_height / 100,
+    )
+    return box, size
 
 
 def region_size(region: Region, image_size: Optional[Size]) -> Optional[Size]:
@@ -359,8 +417,32 @@ def keypoint_names(controls: Mapping[str, Mapping[str, Any]]) -> List[str]:
 # -- the COCO file -------------------------------------------------------------------------------------
 
 
-# One encoder for every entry: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+def _entry_encoder() -> Callable[[Any], str]:
+    """``json.dumps(entry, ensure_ascii=False)`` for the many small entries, built once.
+
+    ``JSONEncoder.encode`` makes a new C encoder on every call; here the C encoder is made once and called
+    directly (without the circular-reference check: entries are dicts this module builds).
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator (another Python implementation)
+        return encoder.encode
+
+    def refuse(value: Any) -> Any:
+        return encoder.default(value)  # raises TypeError, as json.dumps does
+
+    iterencode = make(None, refuse, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    join = "".join
+
+    def encode(entry: Any) -> str:
+        return join(iterencode(entry, 0))
+
+    return encode
+
+
+_ENCODE = _entry_encoder()
+_SPOOL_BATCH = 512
+"""Entries joined in memory before one write to the spool file."""
 
 
 class _Spool:
@@ -374,6 +456,7 @@ class _Spool:
             self.path, "x+", encoding="utf-8", errors="backslashreplace"
         )
         self.count = 0
+        self._pending: List[str] = []  # at most _SPOOL_BATCH encoded entries, with their separators
 
     def __enter__(self) -> _Spool:
         return self
@@ -384,16 +467,24 @@ class _Spool:
             os.unlink(self.path)
 
     def add(self, entry: Mapping[str, Any]) -> None:
+        pending = self._pending
         if self.count:
-            self.handle.write(",\n    ")
-        self.handle.write(_ENCODE(entry))
+            pending.append(",\n    ")
+        pending.append(_ENCODE(entry))
         self.count += 1
+        if len(pending) >= _SPOOL_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.handle.write("".join(self._pending))
+        self._pending.clear()
 
     def write_array(self, out: IO[str]) -> None:
         if not self.count:
             out.write("[]")
             return
         out.write("[\n    ")
+        self._flush()
         self.handle.flush()
         self.handle.seek(0)
         shutil.copyfileobj(self.handle, out)
@@ -497,35 +588,47 @@ class _CocoWriter:
         self, image: TaskImage, item: Mapping[str, Any], image_id: int, size: Optional[Size]
     ) -> None:
         points: Dict[str, Tuple[int, int]] = {}
-        for region in regions(image, item):
-            region_px = region_size(region, size)
-            if region_px is None:
-                continue
-            if region.kind == "rectangle":
-                self._add_rectangle(region, region_px, image_id, item)
-            elif region.kind == "polygon":
-                self._add_polygon(region, region_px, image_id, item)
-            else:
-                self._collect_keypoint(region, region_px, points)
+        for from_name, values in item["output"].items():
+            for position, value in enumerate(values):
+                if value.get("type") == "RectangleLabels":
+                    labels = value.get("rectanglelabels")
+                    placed = plain_pixel_box(value, size) if isinstance(labels, list) and labels else None
+                    if placed is not None:
+                        self._add_box(placed[0], [str(label) for label in labels], image_id, item)
+                        continue
+                region = region_of(image.task_id, from_name, position, value)
+                if region is None:
+                    continue
+                region_px = region_size(region, size)
+                if region_px is None:
+                    continue
+                if region.kind == "rectangle":
+                    self._add_rectangle(region, region_px, image_id, item)
+                elif region.kind == "polygon":
+                    self._add_polygon(region, region_px, image_id, item)
+                else:
+                    self._collect_keypoint(region, region_px, points)
         if points:
             self._add_keypoints(points, image_id, item)
 
     def _add_rectangle(self, region: Region, size: Size, image_id: int, item: Mapping[str, Any]) -> None:
         box = pixel_box(region, size)
-        if box is None:
-            return
+        if box is not None:
+            self._add_box(box, region.labels, image_id, item)
+
+    def _add_box(self, box: Box, labels: List[str], image_id: int, item: Mapping[str, Any]) -> None:
         x, y, width, height = box
-        for label in region.labels:
-            entry = self._annotation(image_id, self.categories.id_of(label))
-            entry.update(
-                {
-                    "segmentation": [],
-                    "bbox": [x, y, width, height],
-                    "ignore": 0,
-                    "iscrowd": 0,
-                    "area": width * height,
-                }
-            )
+        for label in labels:
+            entry = {
+                "id": self.annotations.count,
+                "image_id": image_id,
+                "category_id": self.categories.id_of(label),
+                "segmentation": [],
+                "bbox": [x, y, width, height],
+                "ignore": 0,
+                "iscrowd": 0,
+                "area": width * height,
+            }
             self._finish(entry, item)
 
     def _add_polygon(self, region: Region, size: Size, image_id: int, item: Mapping[str, Any]) -> None:

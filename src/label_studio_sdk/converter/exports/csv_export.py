@@ -45,10 +45,51 @@ def output_file(output_path_or_dir: PathLike, sep: str) -> Path:
     return file_in_dir(path, TSV_FILE_NAME if sep == "\t" else CSV_FILE_NAME)
 
 
+def _encoder(item_separator: str, key_separator: str) -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, separators=...)``, its C encoder built once, not per call."""
+    encoder = json.JSONEncoder(
+        ensure_ascii=False, check_circular=False, separators=(item_separator, key_separator)
+    )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator (another Python implementation)
+        return encoder.encode
+    iterencode = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring,
+        None,
+        key_separator,
+        item_separator,
+        False,
+        False,
+        True,
+    )
+    join = "".join
+
+    def encode(value: Any) -> str:
+        return join(iterencode(value, 0))
+
+    return encode
+
+
+_COMPACT = _encoder(",", ":")
+_SPOOLED = _encoder(", ", ": ")
+_NESTED = (dict, list, tuple)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _COMPACT(value)
     return value
+
+
+def _cells(values: Mapping[str, Any]) -> Dict[str, Any]:
+    """``values`` with dicts and lists already in their cell form (compact JSON text).
+
+    Done before the row is spooled: the spool then holds a string instead of the structure, which is cheaper
+    to write and read back, and the cell is the same text ``_cell`` would make of the structure read back.
+    """
+    return {key: _COMPACT(value) if isinstance(value, _NESTED) else value for key, value in values.items()}
 
 
 def _transcript_line(message: Any) -> str:
@@ -89,7 +130,7 @@ def _row_parts(item: Mapping[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any],
         after["agreement"] = item["agreement"]
     if item.get("history"):
         after["history"] = item["history"]
-    return before, data if isinstance(data, dict) else {}, after
+    return _cells(before), _cells(data) if isinstance(data, dict) else {}, _cells(after)
 
 
 def _row(parts: Sequence[Mapping[str, Any]], colliding: Set[str]) -> Dict[str, Any]:
@@ -169,7 +210,7 @@ def write_csv(
     path = output_file(output_path_or_dir, sep)
     index = ControlIndex(parsed_config)
     survey = _Survey()
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    encode = _SPOOLED
     with _spool(path.parent) as spool:
         for item in _items(tasks() if callable(tasks) else tasks, index, choose):
             survey.add(item)

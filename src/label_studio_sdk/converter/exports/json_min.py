@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
 from label_studio_sdk.converter.exports._output import PathLike, atomic_text, file_in_dir
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
@@ -99,26 +99,92 @@ def _leaf_text(value: Any) -> str:
     return _ENCODE_LEAF(value)  # bools, None, NaN, subclasses: exactly as json.dumps
 
 
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+_CONTAINERS = (dict, list, tuple)
+_JOIN = "".join
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+
+
+class _Level:
+    """What ``json.dumps(indent=2)`` writes around the members of a container at one depth."""
+
+    __slots__ = ("close", "encode", "open", "separator")
+
+    def __init__(self, depth: int) -> None:
+        inner = "\n" + "  " * (depth + 1)
+        self.open = inner
+        self.separator = "," + inner
+        self.close = "\n" + "  " * depth
+        if _make_encoder is not None:
+            # A C encoder whose item separator carries this depth's indentation: it writes a run of scalar
+            # members (and empty containers) at once, exactly as the indented encoder would.
+            encoder = _make_encoder(
+                None, _no_default, _ENCODE_STRING, None, ": ", self.separator, False, False, True
+            )
+            self.encode: Callable[[Any], str] = lambda value: _JOIN(encoder(value, 0))
+        else:  # another Python implementation: the stdlib encoder, same text
+            self.encode = json.JSONEncoder(ensure_ascii=False, separators=(self.separator, ": ")).encode
+
+
+_LEVELS: List[_Level] = []
+
+
+def _level(depth: int) -> _Level:
+    while len(_LEVELS) <= depth:
+        _LEVELS.append(_Level(len(_LEVELS)))
+    return _LEVELS[depth]
+
+
 def indented_json(value: Any, level: int = 0) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte.
 
-    The stdlib encodes indented JSON in pure Python through nested closures that form reference cycles, so
-    a long export would leave garbage for the cyclic collector; here leaves go through the C encoder.
+    The stdlib encodes indented JSON in pure Python, a few calls per value, through nested closures that
+    form reference cycles (garbage for the cyclic collector on a long export). Here the scalar members of a
+    container go through a C encoder in runs, with the separators of their depth, and only nested
+    non-empty containers recurse.
     """
     if isinstance(value, dict):
         if not value:
             return "{}"
-        inner = "\n" + "  " * (level + 1)
-        deeper = level + 1
-        members = [_key_text(key) + ": " + indented_json(item, deeper) for key, item in value.items()]
-        return "{" + inner + ("," + inner).join(members) + "\n" + "  " * level + "}"
+        depth = _LEVELS[level] if level < len(_LEVELS) else _level(level)
+        parts: List[str] = []
+        run: Optional[Dict[Any, Any]] = None
+        for key, item in value.items():
+            if item and isinstance(item, _CONTAINERS):
+                if run is not None:
+                    parts.append(depth.encode(run)[1:-1])
+                    run = None
+                name = _ENCODE_STRING(key) if type(key) is str else _key_text(key)
+                parts.append(name + ": " + indented_json(item, level + 1))
+            elif run is None:
+                run = {key: item}
+            else:
+                run[key] = item
+        if run is not None:
+            parts.append(depth.encode(run)[1:-1])
+        return "{" + depth.open + depth.separator.join(parts) + depth.close + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        inner = "\n" + "  " * (level + 1)
-        deeper = level + 1
-        items = [indented_json(item, deeper) for item in value]
-        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+        depth = _LEVELS[level] if level < len(_LEVELS) else _level(level)
+        parts = []
+        members: Optional[List[Any]] = None
+        for item in value:
+            if item and isinstance(item, _CONTAINERS):
+                if members is not None:
+                    parts.append(depth.encode(members)[1:-1])
+                    members = None
+                parts.append(indented_json(item, level + 1))
+            elif members is None:
+                members = [item]
+            else:
+                members.append(item)
+        if members is not None:
+            parts.append(depth.encode(members)[1:-1])
+        return "[" + depth.open + depth.separator.join(parts) + depth.close + "]"
     return _leaf_text(value)
 
 

@@ -206,10 +206,22 @@ def _axis_aligned_box(value: Mapping[str, Any], task: _Task, from_name: str) -> 
 
 def _box_coordinates(value: Mapping[str, Any], task: _Task, from_name: str) -> Optional[str]:
     """``cx cy w h`` of a detection line."""
-    box = _axis_aligned_box(value, task, from_name)
-    if box is None:
-        return None
-    x, y, width, height = box
+    x, y, width, height = value.get("x"), value.get("y"), value.get("width"), value.get("height")
+    plain = _PLAIN_NUMBERS
+    if (
+        type(x) in plain
+        and type(y) in plain
+        and type(width) in plain
+        and type(height) in plain
+        and not value.get("rotation")
+    ):
+        # The usual unrotated box of plain numbers, without the general path's calls.
+        x, y, width, height = float(x), float(y), float(width), float(height)  # type: ignore[arg-type]
+    else:
+        box = _axis_aligned_box(value, task, from_name)
+        if box is None:
+            return None
+        x, y, width, height = box
     # The same arithmetic as geometry.convert_annotation_to_yolo, so the numbers match earlier releases.
     return f"{(x + width / 2) / 100} {(y + height / 2) / 100} {width / 100} {height / 100}"
 
@@ -274,10 +286,13 @@ class _LineMaker:
         """The lines of an item's ``output`` (plain and oriented layouts)."""
         lines: List[str] = []
         box_coordinates = _obb_coordinates if self.oriented else _box_coordinates
+        id_of = self.classes.id_of
         for from_name, values in output.items():
             for value in values:
-                control_type = str(value.get("type"))
-                shape = _shape_of(value, control_type)
+                control_type = value.get("type")
+                if type(control_type) is not str:
+                    control_type = str(control_type)
+                shape = "box" if control_type == _RECTANGLE_LABELS else _shape_of(value, control_type)
                 if shape is None:
                     continue  # an unlabelled tool's half of a Rectangle + Labels pair, a brush, and so on
                 labels = _labels_of(value, control_type)
@@ -287,8 +302,12 @@ class _LineMaker:
                     coordinates = box_coordinates(value, task, from_name)
                 else:
                     coordinates = _polygon_coordinates(value, task, from_name)
-                if coordinates is not None:
-                    lines.extend(f"{self.classes.id_of(label)} {coordinates}\n" for label in labels)
+                if coordinates is None:
+                    continue
+                if len(labels) == 1:
+                    lines.append(f"{id_of(labels[0])} {coordinates}\n")
+                else:
+                    lines.extend(f"{id_of(label)} {coordinates}\n" for label in labels)
         return lines
 
     def pose_lines(self, results: Iterable[Any], task: _Task) -> List[str]:
@@ -426,6 +445,8 @@ def _safe_stem(stem: str) -> str:
     """``stem`` as one harmless file-name component of at most ``MAX_STEM_BYTES`` bytes."""
     if not stem or stem in (".", "..") or "/" in stem or "\\" in stem or "\x00" in stem:
         stem = io._safe_filename(stem) or "image"
+    if len(stem) <= MAX_STEM_BYTES // 4:
+        return stem  # short enough in any encoding (UTF-8 takes at most 4 bytes a character)
     encoded = stem.encode("utf-8", "surrogatepass")
     if len(encoded) > MAX_STEM_BYTES:
         stem = encoded[:MAX_STEM_BYTES].decode("utf-8", "ignore")
@@ -451,29 +472,32 @@ class _LabelFolder:
     def claim_stem(self, stem: str, url: str, task_id: Any) -> str:
         """A stem no other image of this export has (``a.jpg`` and ``a.png`` would both want ``a.txt``)."""
         stem = _safe_stem(stem)
+        key = self._key(stem)
+        if key not in self._stems:
+            self._stems.add(key)
+            return stem
         candidate, attempt = stem, 0
         while self._key(candidate) in self._stems:
             attempt += 1
             digest = hashlib.md5(url.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()[:8]
             suffix = digest if attempt == 1 else f"{digest}_{attempt}"
             candidate = _safe_stem(f"{stem[: MAX_STEM_BYTES - 24]}__{suffix}")
-        if attempt:
-            logger.warning(
-                "task %s: another image already has the label file %s%s; this one is %s%s",
-                task_id,
-                stem,
-                LABEL_SUFFIX,
-                candidate,
-                LABEL_SUFFIX,
-            )
+        logger.warning(
+            "task %s: another image already has the label file %s%s; this one is %s%s",
+            task_id,
+            stem,
+            LABEL_SUFFIX,
+            candidate,
+            LABEL_SUFFIX,
+        )
         self._stems.add(self._key(candidate))
         return candidate
 
     @staticmethod
     def _key(stem: str) -> int:
-        # Case-folded, so label files stay distinct on case-insensitive filesystems.
-        digest = hashlib.blake2b(stem.casefold().encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        return int.from_bytes(digest, "big")
+        # Case-folded, so label files stay distinct on case-insensitive filesystems. ``hash`` of a str is a
+        # 64-bit SipHash: a false match (about once in 2**64 pairs) only gives a stem a digest suffix.
+        return hash(stem.casefold())
 
     def subfolder(self, name: str) -> str:
         """The relative path of a (checked) sub-folder, created on first use."""
