@@ -32,7 +32,7 @@ async def test_missing_project_is_a_typed_404_with_the_servers_detail(ls: Flavou
     assert error.detail == "No Project matches the given query."
     assert "No Project matches the given query." in str(error)
     assert (error.method, error.path) == ("GET", f"/api/projects/{MISSING}/")
-    assert str(error).startswith(f"GET /api/projects/{MISSING}/ failed with status 404")
+    assert str(error).startswith(f"GET {str(URL).rstrip('/')}/api/projects/{MISSING}/ failed with status 404")
     assert isinstance(error.body, dict) and error.body["status_code"] == 404
 
 

@@ -195,7 +195,7 @@ async def test_a_post_or_patch_dropped_after_sending_is_not_replayed(
     assert not isinstance(error, ApiTimeoutError)
     assert error.request_sent is True
     text = str(error)
-    assert text.startswith(f"{method} /api/predictions/: {DROPPED} (")
+    assert text.startswith(f"{method} {server.url}/api/predictions/: {DROPPED} (")
     assert text.endswith(f"; {NOT_RETRIED}")
     assert "failed to connect" not in text
     cause = httpx.ReadError if mode == "reset" else httpx.RemoteProtocolError
@@ -220,7 +220,7 @@ async def test_an_idempotent_request_dropped_after_sending_is_retried(
     assert len(sleeps) == 2
     assert error.request_sent is True
     text = str(error)
-    assert text.startswith(f"{method} /api/predictions/: {DROPPED} (")
+    assert text.startswith(f"{method} {server.url}/api/predictions/: {DROPPED} (")
     assert text.endswith("; still failing after 2 retries")
     assert NOT_RETRIED not in text
 
@@ -240,7 +240,7 @@ async def test_with_retries_off_an_idempotent_failure_just_says_what_happened(
     server = serve("reset")
     error = await failure(make_api(base_url=server.url, max_retries=0), "GET")
     assert server.methods() == ["GET"]
-    assert str(error).startswith(f"GET /api/predictions/: {DROPPED} (ReadError")
+    assert str(error).startswith(f"GET {server.url}/api/predictions/: {DROPPED} (ReadError")
     assert "retr" not in str(error)
 
 
@@ -258,7 +258,7 @@ async def test_a_post_without_an_answer_times_out_and_is_not_replayed(
     assert isinstance(error, ApiTimeoutError) and error.request_sent is True
     text = str(error)
     assert text.startswith(
-        "POST /api/predictions/ timed out waiting for the response after the request was sent (ReadTimeout"
+        f"POST {server.url}/api/predictions/ timed out waiting for the response after the request was sent (ReadTimeout"
     )
     assert text.endswith(f"; {NOT_RETRIED}")
 
@@ -293,14 +293,15 @@ async def test_a_per_call_timeout_still_applies(
 async def test_a_refused_connection_is_retried_for_any_method(
     make_api: Callable[..., Api], sleeps: List[float], method: str
 ) -> None:
-    api = make_api(base_url=f"http://127.0.0.1:{free_port()}", max_retries=2)
+    url = f"http://127.0.0.1:{free_port()}"
+    api = make_api(base_url=url, max_retries=2)
     error = await failure(api, method)
 
     assert len(sleeps) == 2  # never left, so even a POST is sent again
     assert not isinstance(error, ApiTimeoutError)
     assert error.request_sent is False
     text = str(error)
-    assert text.startswith(f"{method} /api/predictions/ failed to connect (ConnectError")
+    assert text.startswith(f"{method} {url}/api/predictions/ failed to connect (ConnectError")
     assert text.endswith("; the request was not sent; still failing after 2 retries")
     assert DROPPED not in text and NOT_RETRIED not in text
 

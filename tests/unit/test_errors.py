@@ -69,7 +69,7 @@ async def test_status_maps_to_error_class(
     assert error.path == "/api/projects/7/"
     assert error.headers["x-request-id"] == "r-1"
     message = str(error)
-    assert "GET /api/projects/7/" in message
+    assert "GET http://testserver/api/projects/7/" in message
     assert str(status) in message
     assert "the server says no" in message
     assert error.detail == "the server says no"
@@ -101,7 +101,7 @@ async def test_error_body_is_decoded(
     assert info.value.body == expected_body
     assert info.value.detail == expected_detail
     if expected_detail is None:
-        assert str(info.value) == "POST /api/projects/ failed with status 400"
+        assert str(info.value) == "POST http://testserver/api/projects/ failed with status 400"
     else:
         assert str(info.value).endswith(": " + expected_detail)
 
@@ -118,7 +118,7 @@ async def test_validation_errors_are_shown(api: Api, respx_mock: respx.MockRoute
         await api.run(lambda c: c.projects.update(3, label_config="<Foo/>"))
 
     message = str(info.value)
-    assert "PATCH /api/projects/3/" in message
+    assert "PATCH http://testserver/api/projects/3/" in message
     assert "Validation error" in message
     assert "label_config" in message
     assert "Tag <Foo> is not supported" in message
@@ -200,7 +200,7 @@ async def test_response_validation_error_keeps_the_raw_body(
     assert not isinstance(error, ApiError)
     assert error.body == content
     assert error.status_code == 200
-    assert "GET /api/projects/7/" in str(error)
+    assert "GET http://testserver/api/projects/7/" in str(error)
     assert "Project" in str(error)
 
 

@@ -173,7 +173,7 @@ async def test_transport_failure_raises_typed_error_with_cause(
     assert info.value.__cause__ is error
     assert info.value.method == "GET"
     assert info.value.path == "/" + PATH
-    assert f"GET /{PATH}" in str(info.value)
+    assert f"GET http://testserver/{PATH}" in str(info.value)
 
 
 async def test_transport_failure_after_all_retries(

@@ -24,6 +24,7 @@ from typing import (
 
 import httpx
 
+from .errors import FileAccessError, InvalidArgumentError
 from .options import OMIT
 
 FileContent = Union[bytes, IO[bytes]]
@@ -87,17 +88,25 @@ def _guess_type(name: Optional[str]) -> Optional[str]:
 def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, Optional[str]]:
     if isinstance(value, tuple):
         if len(value) not in (2, 3):
-            raise TypeError("a file tuple must be (name, content) or (name, content, content_type)")
+            raise InvalidArgumentError(
+                "a file tuple must be (name, content) or (name, content, content_type)"
+            )
         name, content = value[0], value[1]
         if not isinstance(content, (bytes, bytearray, memoryview)) and not hasattr(content, "read"):
-            raise TypeError(
+            raise InvalidArgumentError(
                 f"the content in a file tuple must be bytes or a binary file object, not {type(content).__name__}"
             )
         content_type = value[2] if len(value) == 3 else _guess_type(name)
         return name, content, content_type
     if isinstance(value, (str, os.PathLike)):
         path = os.fspath(value)
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the caller after the request
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed by the caller after the request
+        except OSError as exc:
+            problem = exc.strerror or type(exc).__name__
+            raise FileAccessError(
+                f"cannot upload {path!r}: {problem}; nothing was sent", request_sent=False
+            ) from exc
         opened.append(handle)
         name = os.path.basename(path)
         return name, handle, _guess_type(name)
@@ -106,25 +115,36 @@ def _one_file(value: Any, opened: List[IO[bytes]]) -> Tuple[Optional[str], Any, 
     if hasattr(value, "read"):
         mode = getattr(value, "mode", "b")
         if isinstance(value, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
-            raise TypeError("open upload files in binary mode ('rb'), not text mode")
+            raise InvalidArgumentError("open upload files in binary mode ('rb'), not text mode")
         raw_name = getattr(value, "name", None)
         name = os.path.basename(raw_name) if isinstance(raw_name, str) else "upload"
         return name, value, _guess_type(name)
-    raise TypeError(
+    raise InvalidArgumentError(
         f"cannot upload a {type(value).__name__}: pass a path, bytes, a binary file object "
         "or a (name, content, content_type) tuple"
     )
+
+
+def _download_error(response: httpx.Response, error: Exception, received: int) -> Exception:
+    """The typed error (a LabelStudioError) for an httpx failure in the middle of a download."""
+    from .http import download_error  # core.http imports this module
+
+    return download_error(response, error, received)
 
 
 class ByteStream(Iterator[bytes]):
     """The body of a download, chunk by chunk. The request was sent and its status checked already.
 
     Iterate it once; the connection closes at the end. Use it as a context manager (or call
-    ``close()``) when you stop early.
+    ``close()``) when you stop early. A failure in the middle (a dropped connection, a body that
+    cannot be decoded, a second iteration) raises a ``LabelStudioError`` naming the bytes received;
+    it is never retried, since part of the body is already with the caller.
     """
 
     def __init__(self, response: httpx.Response, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
         self.response = response
+        self.received = 0
+        """Bytes handed out so far."""
         self._chunks = response.iter_bytes(chunk_size)
 
     @property
@@ -136,10 +156,18 @@ class ByteStream(Iterator[bytes]):
 
     def __next__(self) -> bytes:
         try:
-            return next(self._chunks)
+            chunk = next(self._chunks)
+        except StopIteration:
+            self.response.close()
+            raise
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            self.response.close()
+            raise _download_error(self.response, exc, self.received) from exc
         except BaseException:
             self.response.close()
             raise
+        self.received += len(chunk)
+        return chunk
 
     def close(self) -> None:
         self.response.close()
@@ -163,6 +191,8 @@ class AsyncByteStream(AsyncIterator[bytes]):
         self._chunk_size = chunk_size
         self._response: Optional[httpx.Response] = None
         self._chunks: Optional[AsyncIterator[bytes]] = None
+        self.received = 0
+        """Bytes handed out so far."""
 
     async def _open(self) -> httpx.Response:
         if self._response is None:
@@ -194,10 +224,18 @@ class AsyncByteStream(AsyncIterator[bytes]):
         response = await self._open()
         assert self._chunks is not None
         try:
-            return await self._chunks.__anext__()
+            chunk = await self._chunks.__anext__()
+        except StopAsyncIteration:
+            await response.aclose()
+            raise
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            await response.aclose()
+            raise _download_error(response, exc, self.received) from exc
         except BaseException:
             await response.aclose()
             raise
+        self.received += len(chunk)
+        return chunk
 
     async def aclose(self) -> None:
         if self._response is not None:

@@ -4,15 +4,18 @@ Retry policy (``max_retries`` extra attempts, default 2):
 
 * any method: connection not established (the request never left), 408, 429 and 503 (the
   server turned the request away before working on it);
-* idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): 500, 502, 504, read/write timeouts
-  and connections dropped after the request was sent. A POST or PATCH that may have reached the
+* idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS): 500, 502, 504, read/write timeouts,
+  connections dropped after the request was sent, and a 2xx body that is cut short or cannot be
+  decoded (bad Content-Encoding, not JSON at all). A POST or PATCH that may have reached the
   server is never replayed, so nothing is created twice: a 502 or 504 comes from a proxy that
   may have handed the request on, and Label Studio may still be importing it.
 
 A transport failure is reported by what it means for the request: ``failed to connect`` (it never
 left, safe to send again), ``connection dropped after the request was sent`` (it may have been applied;
 for a POST or PATCH the message says that it was not retried for that reason), or a timeout naming the
-phase. ``ApiConnectionError.request_sent`` tells the two cases apart in code.
+phase. ``ApiConnectionError.request_sent`` tells the two cases apart in code. Every failure leaves as a
+``LabelStudioError`` (httpx's whole ``HTTPError`` and ``StreamError`` families included), naming the
+method and the full URL as requested; the original is chained as ``__cause__``.
 
 Connections: a pool this module creates holds at most ``max_connections`` (10 by default) connections
 to the server; further requests wait for a free one, without a time limit of their own (each request's
@@ -28,12 +31,14 @@ personal access token renews the access token once and repeats the request.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import email.utils
 import gc
 import logging
 import os
 import random
 import time
+from json import JSONDecodeError
 from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar, Union, overload
 
 import httpx
@@ -44,8 +49,13 @@ from .errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    FileAccessError,
+    InvalidArgumentError,
     LabelStudioError,
+    ResponseDecodingError,
     ResponseValidationError,
+    StreamError,
+    TooManyRedirectsError,
     decode_error_body,
     error_class_for_status,
 )
@@ -80,10 +90,14 @@ MAYBE_SENT_ERRORS = (
     httpx.WriteError,
     httpx.RemoteProtocolError,
     httpx.CloseError,
+    httpx.DecodingError,
 )
+_REQUEST_OPTION_KEYS = frozenset(RequestOptions.__annotations__)
 
 Files = Mapping[str, Any]
 T = TypeVar("T")
+_RAW: Any = object()
+"""``cast_to`` of a send that returns the response itself (streams), not its parsed body."""
 
 
 def _sleep(seconds: float) -> None:
@@ -127,27 +141,39 @@ def should_retry_status(method: str, status_code: int) -> bool:
     return status_code in RETRY_IDEMPOTENT_STATUSES and method in IDEMPOTENT_METHODS
 
 
-def should_retry_error(method: str, error: httpx.TransportError) -> bool:
+def should_retry_error(method: str, error: httpx.HTTPError) -> bool:
     if isinstance(error, NOT_SENT_ERRORS):
         return True
     return isinstance(error, MAYBE_SENT_ERRORS) and method in IDEMPOTENT_METHODS
 
 
 def transport_error(
-    method: str, path: str, error: httpx.TransportError, *, retries: int = 0
+    method: str, path: str, error: httpx.HTTPError, *, retries: int = 0, url: Optional[str] = None
 ) -> ApiConnectionError:
-    """Our typed error for an httpx transport failure (the original is chained as ``__cause__``).
+    """Our typed error for an httpx failure (the original is chained as ``__cause__`` by the caller).
 
     The message says whether the request can have reached the server: ``failed to connect`` when it
     never left, ``... after the request was sent`` when it may have been applied. ``retries`` is how
-    many times it was sent again before this failure.
+    many times it was sent again before this failure; ``url`` (the full URL as requested) is named
+    instead of ``path`` when given.
     """
     kind = type(error).__name__
     reason = str(error)
     cause = f"({kind}): {reason}" if reason and reason != kind else f"({kind})"
-    where = f"{method} {path}"
+    where = f"{method} {url or path}"
+    if isinstance(error, httpx.TooManyRedirects):
+        return TooManyRedirectsError(
+            f"{where}: the server kept redirecting {cause}; not retried. Check base_url "
+            "(http or https, host, no path prefix)",
+            method=method,
+            path=path,
+            url=url,
+            request_sent=True,
+        )
     if isinstance(error, MAYBE_SENT_ERRORS):
-        if isinstance(error, httpx.ReadTimeout):
+        if isinstance(error, httpx.DecodingError):
+            what = f"{where}: the server answered but its body could not be decoded {cause}"
+        elif isinstance(error, httpx.ReadTimeout):
             what = f"{where} timed out waiting for the response after the request was sent {cause}"
         elif isinstance(error, httpx.WriteTimeout):
             what = f"{where} timed out while the request was being sent {cause}"
@@ -160,8 +186,12 @@ def transport_error(
                 what += f"; still failing after {retries} {'retry' if retries == 1 else 'retries'}"
         else:
             what += "; not retried because it may have been applied"
-        error_class = ApiTimeoutError if isinstance(error, httpx.TimeoutException) else ApiConnectionError
-        return error_class(what, method=method, path=path, request_sent=True)
+        error_class: Type[ApiConnectionError] = ApiConnectionError
+        if isinstance(error, httpx.TimeoutException):
+            error_class = ApiTimeoutError
+        elif isinstance(error, httpx.DecodingError):
+            error_class = ResponseDecodingError
+        return error_class(what, method=method, path=path, url=url, request_sent=True)
 
     again = f"; still failing after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
     if isinstance(error, httpx.PoolTimeout):
@@ -170,6 +200,7 @@ def transport_error(
             f"not sent{again}",
             method=method,
             path=path,
+            url=url,
             request_sent=False,
         )
     if isinstance(error, NOT_SENT_ERRORS):
@@ -178,17 +209,58 @@ def transport_error(
             f"{where} failed to connect {cause}; the request was not sent{again}",
             method=method,
             path=path,
+            url=url,
             request_sent=False,
         )
     # Proxy failures, unsupported URLs, requests httpx could not write: nothing the server applied.
     error_class = ApiTimeoutError if isinstance(error, httpx.TimeoutException) else ApiConnectionError
-    return error_class(f"{where} failed {cause}", method=method, path=path)
+    return error_class(f"{where} failed {cause}", method=method, path=path, url=url)
+
+
+def download_error(response: httpx.Response, error: BaseException, received: int) -> LabelStudioError:
+    """Our typed error for a failure in the middle of a streamed download (``received`` bytes in).
+
+    Never retried: part of the body is already with the caller.
+    """
+    request = response.request
+    where = f"{request.method} {request.url}"
+    if isinstance(error, httpx.StreamError):
+        return StreamError(f"{where}: the download stream {_stream_problem(error)} ({type(error).__name__})")
+    assert isinstance(error, httpx.HTTPError)
+    kind = type(error).__name__
+    reason = str(error)
+    cause = f"({kind}): {reason}" if reason and reason != kind else f"({kind})"
+    what = "timed out" if isinstance(error, httpx.TimeoutException) else "broke"
+    if isinstance(error, httpx.DecodingError):
+        what = "could not be decoded"
+    error_class: Type[ApiConnectionError] = ApiConnectionError
+    if isinstance(error, httpx.TimeoutException):
+        error_class = ApiTimeoutError
+    elif isinstance(error, httpx.DecodingError):
+        error_class = ResponseDecodingError
+    return error_class(
+        f"{where}: the download {what} after {received} bytes {cause}; not retried (start it again)",
+        method=request.method,
+        path=request.url.path,
+        url=str(request.url),
+        request_sent=True,
+    )
+
+
+def _stream_problem(error: BaseException) -> str:
+    if isinstance(error, httpx.StreamConsumed):
+        return "was already read (iterate it once)"
+    if isinstance(error, httpx.StreamClosed):
+        return "was closed before it was read"
+    return "was used in a way it cannot be"
 
 
 def _limits(max_connections: int) -> httpx.Limits:
     """The pool of a client we create: ``max_connections`` at most, all of them kept alive between calls."""
     if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-        raise ValueError(f"max_connections must be a whole number of 1 or more, got {max_connections!r}")
+        raise InvalidArgumentError(
+            f"max_connections must be a whole number of 1 or more, got {max_connections!r}"
+        )
     return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
 
 
@@ -203,15 +275,62 @@ def _pool_free_timeout(timeout: Any) -> Any:
     return httpx.Timeout(timeout, pool=None)
 
 
-def status_error(method: str, path: str, response: httpx.Response) -> ApiError:
+def status_error(method: str, path: str, response: httpx.Response, url: Optional[str] = None) -> ApiError:
+    """The ApiError for a non-2xx response; ``url`` (the URL as requested) defaults to the response's."""
+    if url is None:
+        try:
+            url = str(response.request.url)
+        except RuntimeError:  # a response built by hand, without its request
+            url = None
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:  # a streamed error body that could not be read
+        content = b""
     error_class = error_class_for_status(response.status_code)
     return error_class(
         status_code=response.status_code,
         headers=response.headers,
-        body=decode_error_body(response.content),
+        body=decode_error_body(content),
         method=method,
         path=path,
+        url=url,
     )
+
+
+def check_request_options(options: Any) -> None:
+    """Refuse request_options that are not a dict of known keys with usable values, before sending."""
+    if not isinstance(options, Mapping):
+        raise InvalidArgumentError(
+            f"request_options must be a dict (RequestOptions), not {type(options).__name__}"
+        )
+    for key in options:
+        if key not in _REQUEST_OPTION_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(_REQUEST_OPTION_KEYS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvalidArgumentError(
+                f"request_options has no option {key!r}{hint}; known: {', '.join(sorted(_REQUEST_OPTION_KEYS))}"
+            )
+    if "timeout" in options:
+        timeout = options["timeout"]
+        if not (
+            timeout is None
+            or isinstance(timeout, httpx.Timeout)
+            or (isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0)
+        ):
+            raise InvalidArgumentError(
+                f"request_options['timeout'] must be a number of seconds above 0 or None, got {timeout!r}"
+            )
+    for key, least in (("max_retries", 0), ("chunk_size", 1)):
+        if key in options:
+            value = options[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise InvalidArgumentError(
+                    f"request_options[{key!r}] must be a whole number of {least} or more, got {value!r}"
+                )
+    for key in ("additional_headers", "additional_query_parameters", "additional_body_parameters"):
+        value = options.get(key)
+        if value is not None and not isinstance(value, Mapping):
+            raise InvalidArgumentError(f"request_options[{key!r}] must be a dict, not {type(value).__name__}")
 
 
 _logging_configured = False
@@ -284,7 +403,7 @@ class BaseHttpClient:
                 "(find it in Label Studio under Account & Settings)"
             )
         if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
+            raise InvalidArgumentError("max_retries must be 0 or more")
         self.auth = auth_for_key(key)
         self.max_retries = max_retries
         self.timeout = timeout
@@ -314,7 +433,7 @@ class BaseHttpClient:
             self.max_connections = max_connections
             self._request_timeout = _pool_free_timeout(self.timeout)
         elif max_connections != DEFAULT_MAX_CONNECTIONS:
-            raise ValueError(
+            raise InvalidArgumentError(
                 "max_connections sizes the pool the client creates; with httpx_client=..., set "
                 "limits=httpx.Limits(max_connections=...) on that httpx client instead"
             )
@@ -337,6 +456,8 @@ class BaseHttpClient:
         timeout: Any = self._request_timeout
         max_retries = self.max_retries
         auth_override = False
+        if options is not None:
+            check_request_options(options)
         if options:
             extra_headers = options.get("additional_headers")
             if extra_headers:
@@ -351,7 +472,9 @@ class BaseHttpClient:
                 if json is OMIT:
                     json = {}
                 if not isinstance(json, dict):
-                    raise TypeError("additional_body_parameters needs a method whose body is a JSON object")
+                    raise InvalidArgumentError(
+                        "request_options['additional_body_parameters'] needs a method whose body is a JSON object"
+                    )
                 json = {**json, **extra_body}
             if "timeout" in options:
                 timeout = options["timeout"]
@@ -369,7 +492,7 @@ class BaseHttpClient:
             try:
                 content = dump_json(json)
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"{method} /{path}: {exc}") from None
+                raise InvalidArgumentError(f"{method} /{path}: {exc}") from exc
             headers = httpx.Headers(headers)
             headers["Content-Type"] = "application/json"
         elif files is not None or data is not None:
@@ -387,6 +510,12 @@ class BaseHttpClient:
                 headers=headers,
                 timeout=timeout,
             )
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            for handle in opened:
+                handle.close()
+            raise InvalidArgumentError(
+                f"{method} {self.base_url}{path}: cannot build the request: {exc}"
+            ) from exc
         except BaseException:
             for handle in opened:
                 handle.close()
@@ -423,12 +552,21 @@ class BaseHttpClient:
                     gc.enable()
         except ValueError as exc:
             type_name = getattr(cast_to, "__name__", None) or repr(cast_to)
+            malformed = _not_json(exc)
+            what = (
+                f"the response is not valid JSON (cut short?), {len(content)} bytes"
+                if malformed
+                else f"the response does not match {type_name}"
+            )
+            url = str(call.request.url)
             raise ResponseValidationError(
-                f"{call.method} {call.path}: the response does not match {type_name}: {exc}",
+                f"{call.method} {url}: {what}: {_first_line(exc)}",
                 status_code=response.status_code,
                 body=content,
                 method=call.method,
                 path=call.path,
+                url=url,
+                malformed=malformed,
             ) from exc
         return result
 
@@ -448,6 +586,35 @@ class BaseHttpClient:
             call.max_retries,
             delay,
         )
+
+
+def _not_json(error: ValueError) -> bool:
+    """Whether a parse failed because the bytes are not JSON at all (rather than the wrong shape)."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            return any(item.get("type") == "json_invalid" for item in errors())
+        except Exception:  # a foreign ValueError with an unusual errors()
+            return False
+    return isinstance(error, JSONDecodeError)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error)
+    return text if len(text) <= 1000 else text[:1000] + "..."
+
+
+def _may_retry_body(call: _Call, error: ResponseValidationError, attempt: int) -> bool:
+    """A 2xx body that is not JSON (cut short) is read again, for idempotent methods only."""
+    return error.malformed and call.method in IDEMPOTENT_METHODS and attempt < call.max_retries
+
+
+def _file_error(call: _Call, error: OSError) -> FileAccessError:
+    return FileAccessError(
+        f"{call.method} {call.request.url}: a file to upload could not be read ({type(error).__name__}: {error}); "
+        "the request was cut off while being sent",
+        request_sent=None,
+    )
 
 
 def _form_value(value: Any) -> Any:
@@ -550,8 +717,7 @@ class SyncHttpClient(BaseHttpClient):
     ) -> Any:
         """Send a request and return its body parsed as ``cast_to`` (None for no body)."""
         call = self._prepare(self.http, method, path, params, json, data, files, request_options)
-        response = self._send(call, stream=False)
-        return self._parse(call, response, cast_to)
+        return self._send(call, stream=False, cast_to=cast_to)
 
     def stream(
         self,
@@ -564,8 +730,8 @@ class SyncHttpClient(BaseHttpClient):
     ) -> ByteStream:
         """Send a request and return its body as a stream of bytes; errors are raised before any byte."""
         call = self._prepare(self.http, method, path, params, json, None, None, request_options)
-        response = self._send(call, stream=True)
         chunk_size = (request_options or {}).get("chunk_size", DEFAULT_CHUNK_SIZE)
+        response = self._send(call, stream=True)
         return ByteStream(response, chunk_size)
 
     def paginate(
@@ -583,12 +749,31 @@ class SyncHttpClient(BaseHttpClient):
         def fetch(number: int, release: Callable[[], None]) -> Page[Any]:
             page_params = {**params, "page": number}
             call = self._prepare(self.http, method, path, page_params, OMIT, None, None, request_options)
-            body = self._parse(call, self._send(call, stream=False), cast_to, release)
+            body = self._send(call, stream=False, cast_to=cast_to, on_parsed=release)
             return fields.page(body, number)
 
-        return SyncPager(fetch, _first_page(params), _page_size(params))
+        first, size = _first_page(params), _page_size(params)
+        if request_options is not None:
+            check_request_options(request_options)
+        return SyncPager(fetch, first, size)
 
-    def _send(self, call: _Call, *, stream: bool) -> httpx.Response:
+    @overload
+    def _send(self, call: _Call, *, stream: bool) -> httpx.Response: ...
+
+    @overload
+    def _send(
+        self, call: _Call, *, stream: bool, cast_to: Any, on_parsed: Optional[Callable[[], None]] = None
+    ) -> Any: ...
+
+    def _send(
+        self,
+        call: _Call,
+        *,
+        stream: bool,
+        cast_to: Any = _RAW,
+        on_parsed: Optional[Callable[[], None]] = None,
+    ) -> Any:
+        """Send ``call`` with retries; the response (``cast_to`` left out) or its body parsed as ``cast_to``."""
         attempt = 0
         renewed_token = False
         try:
@@ -604,14 +789,17 @@ class SyncHttpClient(BaseHttpClient):
                     response = self.http.send(
                         call.request, stream=stream, follow_redirects=self.follow_redirects
                     )
-                except httpx.TransportError as exc:
+                except httpx.HTTPError as exc:
                     if attempt < call.max_retries and should_retry_error(call.method, exc):
                         delay = backoff_delay(attempt)
                         self._log_retry(call, type(exc).__name__, delay, attempt)
                         _sleep(delay)
                         attempt += 1
                         continue
-                    raise transport_error(call.method, call.path, exc, retries=attempt) from exc
+                    url = str(call.request.url)
+                    raise transport_error(call.method, call.path, exc, retries=attempt, url=url) from exc
+                except OSError as exc:  # a file being uploaded could not be read
+                    raise _file_error(call, exc) from exc
                 except ApiError as exc:
                     # Only the token exchange raises ApiError here. It creates nothing, so a
                     # transient failure is as safe to repeat as an idempotent request.
@@ -628,7 +816,18 @@ class SyncHttpClient(BaseHttpClient):
                 status = response.status_code
                 self._log_done(call, status, started, attempt)
                 if status < 400:
-                    return response
+                    if cast_to is _RAW:
+                        return response
+                    try:
+                        return self._parse(call, response, cast_to, on_parsed)
+                    except ResponseValidationError as exc:
+                        if not _may_retry_body(call, exc, attempt):
+                            raise
+                        delay = backoff_delay(attempt)
+                        self._log_retry(call, "a body that is not JSON", delay, attempt)
+                        _sleep(delay)
+                        attempt += 1
+                        continue
                 if status == 401 and self.auth.refreshable and not renewed_token and not call.auth_override:
                     response.close()
                     self.auth.invalidate(used_header)
@@ -643,9 +842,12 @@ class SyncHttpClient(BaseHttpClient):
                     attempt += 1
                     continue
                 if stream:
-                    response.read()
-                    response.close()
-                raise status_error(call.method, call.path, response)
+                    try:
+                        response.read()
+                        response.close()
+                    except httpx.HTTPError:
+                        pass  # the status says enough; an unreadable error body is left out
+                raise status_error(call.method, call.path, response, str(call.request.url))
         finally:
             call.close_files()
 
@@ -742,8 +944,7 @@ class AsyncHttpClient(BaseHttpClient):
     ) -> Any:
         """Send a request and return its body parsed as ``cast_to`` (None for no body)."""
         call = self._prepare(self.http, method, path, params, json, data, files, request_options)
-        response = await self._send(call, stream=False)
-        return self._parse(call, response, cast_to)
+        return await self._send(call, stream=False, cast_to=cast_to)
 
     def stream(
         self,
@@ -775,12 +976,31 @@ class AsyncHttpClient(BaseHttpClient):
         async def fetch(number: int, release: Callable[[], None]) -> Page[Any]:
             page_params = {**params, "page": number}
             call = self._prepare(self.http, method, path, page_params, OMIT, None, None, request_options)
-            body = self._parse(call, await self._send(call, stream=False), cast_to, release)
+            body = await self._send(call, stream=False, cast_to=cast_to, on_parsed=release)
             return fields.page(body, number)
 
-        return AsyncPager(fetch, _first_page(params), _page_size(params))
+        first, size = _first_page(params), _page_size(params)
+        if request_options is not None:
+            check_request_options(request_options)
+        return AsyncPager(fetch, first, size)
 
-    async def _send(self, call: _Call, *, stream: bool) -> httpx.Response:
+    @overload
+    async def _send(self, call: _Call, *, stream: bool) -> httpx.Response: ...
+
+    @overload
+    async def _send(
+        self, call: _Call, *, stream: bool, cast_to: Any, on_parsed: Optional[Callable[[], None]] = None
+    ) -> Any: ...
+
+    async def _send(
+        self,
+        call: _Call,
+        *,
+        stream: bool,
+        cast_to: Any = _RAW,
+        on_parsed: Optional[Callable[[], None]] = None,
+    ) -> Any:
+        """Send ``call`` with retries; the response (``cast_to`` left out) or its body parsed as ``cast_to``."""
         attempt = 0
         renewed_token = False
         try:
@@ -796,14 +1016,17 @@ class AsyncHttpClient(BaseHttpClient):
                     response = await self.http.send(
                         call.request, stream=stream, follow_redirects=self.follow_redirects
                     )
-                except httpx.TransportError as exc:
+                except httpx.HTTPError as exc:
                     if attempt < call.max_retries and should_retry_error(call.method, exc):
                         delay = backoff_delay(attempt)
                         self._log_retry(call, type(exc).__name__, delay, attempt)
                         await _async_sleep(delay)
                         attempt += 1
                         continue
-                    raise transport_error(call.method, call.path, exc, retries=attempt) from exc
+                    url = str(call.request.url)
+                    raise transport_error(call.method, call.path, exc, retries=attempt, url=url) from exc
+                except OSError as exc:  # a file being uploaded could not be read
+                    raise _file_error(call, exc) from exc
                 except ApiError as exc:
                     # Only the token exchange raises ApiError here. It creates nothing, so a
                     # transient failure is as safe to repeat as an idempotent request.
@@ -820,7 +1043,18 @@ class AsyncHttpClient(BaseHttpClient):
                 status = response.status_code
                 self._log_done(call, status, started, attempt)
                 if status < 400:
-                    return response
+                    if cast_to is _RAW:
+                        return response
+                    try:
+                        return self._parse(call, response, cast_to, on_parsed)
+                    except ResponseValidationError as exc:
+                        if not _may_retry_body(call, exc, attempt):
+                            raise
+                        delay = backoff_delay(attempt)
+                        self._log_retry(call, "a body that is not JSON", delay, attempt)
+                        await _async_sleep(delay)
+                        attempt += 1
+                        continue
                 if status == 401 and self.auth.refreshable and not renewed_token and not call.auth_override:
                     await response.aclose()
                     self.auth.invalidate(used_header)
@@ -835,18 +1069,28 @@ class AsyncHttpClient(BaseHttpClient):
                     attempt += 1
                     continue
                 if stream:
-                    await response.aread()
-                    await response.aclose()
-                raise status_error(call.method, call.path, response)
+                    try:
+                        await response.aread()
+                        await response.aclose()
+                    except httpx.HTTPError:
+                        pass  # the status says enough; an unreadable error body is left out
+                raise status_error(call.method, call.path, response, str(call.request.url))
         finally:
             call.close_files()
 
 
 def _first_page(params: Mapping[str, Any]) -> int:
     page = params.get("page", OMIT)
-    return 1 if page is OMIT or page is None else int(page)
+    return 1 if page is OMIT or page is None else _whole_number("page", page)
 
 
 def _page_size(params: Mapping[str, Any]) -> Optional[int]:
     size = params.get("page_size", OMIT)
-    return None if size is OMIT or size is None else int(size)
+    return None if size is OMIT or size is None else _whole_number("page_size", size)
+
+
+def _whole_number(name: str, value: Any) -> int:
+    """A page number or size as given, refused before any request unless it is an int of 1 or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgumentError(f"{name} must be a whole number of 1 or more, got {value!r}")
+    return value

@@ -27,7 +27,7 @@ from typing import (
     TypeVar,
 )
 
-from .errors import NotFoundError
+from .errors import InvalidArgumentError, NotFoundError
 
 T = TypeVar("T")
 
@@ -74,9 +74,9 @@ class _PageCounter:
 
     def __init__(self, first_number: int, page_size: Optional[int]) -> None:
         if first_number < 1:
-            raise ValueError("page numbers start at 1")
+            raise InvalidArgumentError("page numbers start at 1")
         if page_size is not None and page_size < 1:
-            raise ValueError("page_size must be 1 or more")
+            raise InvalidArgumentError("page_size must be 1 or more")
         self.first_number = first_number
         self.page_size = page_size
         self.offset = 0

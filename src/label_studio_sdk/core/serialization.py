@@ -8,27 +8,88 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import re
+import sys
 import uuid
 from decimal import Decimal
+from types import FrameType
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import quote
 
+from .errors import InvalidArgumentError
 from .options import OMIT
 
 QueryParams = List[Tuple[str, Any]]
 
 
 def encode_path(value: Any) -> str:
-    """One path segment: enums by value, everything percent-encoded (a "/" in an id cannot escape)."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"a path parameter cannot be {value!r}")
+    """One path segment: enums by value, everything percent-encoded (a "/" in an id cannot escape).
+
+    An ID is an int (or any integer type, such as numpy's), a str or a UUID; anything else (a model
+    object, None, a bool, a float, a list) raises ``InvalidArgumentError`` naming the argument,
+    before any request.
+    """
+    kind = type(value)
+    if kind is not int and kind is not str:
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if isinstance(value, bool) or not (
+            isinstance(value, (int, str, uuid.UUID)) or hasattr(type(value), "__index__")
+        ):
+            raise _bad_path_value(value, sys._getframe(1))
     text = quote(str(value), safe="")
     if text in (".", ".."):
         # URL normalisation would swallow a dot segment and move the request up the path.
         return text.replace(".", "%2E")
     return text
+
+
+def _bad_path_value(value: Any, caller: FrameType) -> InvalidArgumentError:
+    """The error for a value that cannot be an ID in a URL path, naming the caller's argument.
+
+    The name is looked up among the calling method's arguments (only on this error path).
+    """
+    names = [
+        name
+        for name in caller.f_code.co_varnames[: caller.f_code.co_argcount + caller.f_code.co_kwonlyargcount]
+        if name != "self" and caller.f_locals.get(name) is value
+    ]
+    argument = f"{names[0]!r}" if names else "a path argument"
+    method = caller.f_code.co_name
+    where = f"{method}(): " if not method.startswith("<") else ""
+    if value is None or isinstance(value, bool):
+        return InvalidArgumentError(f"{where}{argument} must be an ID (an int or a str), not {value!r}")
+    kind = type(value).__name__
+    message = f"{where}{argument} must be an ID (an int or a str), not a {kind}"
+    if hasattr(value, "model_dump") and getattr(value, "id", None) is not None:
+        message += f" object: did you mean {_object_name(value, names, caller)}.id?"
+    return InvalidArgumentError(message)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _object_name(value: Any, arguments: List[str], method: FrameType) -> str:
+    """What the caller probably calls ``value``: their own variable, else a name from the argument
+    (``project_id`` -> ``project``), the model class or the client's group (``ProjectsClient`` -> ``project``)."""
+    user = method.f_back
+    if user is not None:
+        for name, local in user.f_locals.items():
+            if local is value and name != "self" and not name.startswith("_"):
+                return name
+    for name in arguments:
+        if name.endswith(("_id", "_pk")):
+            return name[:-3]
+    kind = type(value).__name__
+    if not kind.endswith(("Response", "Request")):
+        return _snake(kind)
+    client = type(method.f_locals.get("self")).__name__
+    group = re.sub(r"^Async|Client(?:Ext)?$", "", client)
+    if group and group != "NoneType":
+        noun = _snake(group)
+        return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    return "the_object"
 
 
 def encode_query(params: Optional[Mapping[str, Any]]) -> QueryParams:

@@ -27,9 +27,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from label_studio_sdk.core.errors import ApiConnectionError, ApiError, LabelStudioError
+from label_studio_sdk.core.errors import ApiError, LabelStudioError
 from label_studio_sdk.core.files import File
-from label_studio_sdk.core.http import NOT_SENT_ERRORS
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.core.serialization import dump_json
 from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
@@ -233,9 +232,9 @@ def _may_have_landed(error: BaseException, accepted: bool) -> bool:
         return True
     if isinstance(error, ApiError):
         return (error.status_code or 0) >= 500
-    if isinstance(error, ApiConnectionError):
-        return not isinstance(error.__cause__, NOT_SENT_ERRORS)
-    return True  # a 2xx whose body could not be read
+    # False only when the request certainly never reached the server (refused, a bad argument);
+    # a dropped connection, an unreadable 2xx body or an unknown fate may all have saved the chunk.
+    return getattr(error, "request_sent", None) is not False
 
 
 def _chunk_failure(
