@@ -394,6 +394,7 @@ ROOT_EXPORTS = [
         "LabelStudioError", "ApiError", "BadRequestError", "UnauthorizedError", "ForbiddenError", "NotFoundError",
         "ConflictError", "UnprocessableEntityError", "TooManyRequestsError", "InternalServerError",
         "ApiConnectionError", "ApiTimeoutError", "ResponseValidationError",
+        "InvalidArgumentError", "FileAccessError", "ResponseDecodingError", "TooManyRedirectsError", "StreamError",
     )
 ] + [
     # Errors of the hand-written overlays (projects/client_ext.py, projects/exports/client_ext.py).
@@ -491,6 +492,86 @@ def reference_view(api: Api) -> Dict[str, Any]:
             )
         groups.append({"resource": res, "operations": ops})
     return {"api": api, "groups": groups, "header": MD_HEADER}
+
+
+# ---------------------------------------------------------------------------------------- command line
+
+# Options every command has; an operation parameter with one of these names gets ``--<name>-field``.
+CLI_RESERVED = {"help", "url", "api-key", "timeout", "data", "limit", "output"}
+
+
+def cli_words(name: str) -> str:
+    """A Python name as a command-line word: ``import_storage`` -> ``import-storage``, ``all_`` -> ``all``."""
+    return name.rstrip("_").replace("_", "-")
+
+
+def cli_type(type_ref: TypeRef, api: Api) -> Tuple[str, Tuple[str, ...]]:
+    """How the runner parses an option's text: (kind, choices). Containers and objects are JSON."""
+    resolved = _resolve_alias(type_ref, api)
+    kind = resolved.kind
+    if kind in ("str", "int", "float", "bool", "file"):
+        return kind, ()
+    if kind in ("datetime", "date"):
+        return "str", ()
+    if kind == "literal":
+        return "str", resolved.values
+    if kind == "list":
+        inner = _resolve_alias(resolved.args[0], api)
+        if inner.kind in ("str", "int", "float", "file"):
+            return "list:" + inner.kind, ()
+        if inner.kind == "literal":
+            return "list:str", inner.values
+    if kind == "union" and all(_resolve_alias(a, api).kind in ("str", "int", "float") for a in resolved.args):
+        return "scalar", ()
+    return "json", ()
+
+
+def cli_view(api: Api) -> Dict[str, Any]:
+    """One row per operation: its command words, options (parsing kind, help) and the client method."""
+    groups = []
+    for res in api.all_resources:
+        groups.append({"words": " ".join(cli_words(p) for p in res.path), "help": res.description.strip()})
+    commands = []
+    for res in api.all_resources:
+        for op in res.operations:
+            options = []
+            for p in op.params:
+                kind, choices = cli_type(p.type, api)
+                flag = cli_words(p.name)
+                if p.location != "path" and flag in CLI_RESERVED:
+                    flag += "-field"
+                help_text = p.description.strip() or "(no description)"
+                if p.location == "whole_body":
+                    help_text += " The whole request body; --data gives the same."
+                options.append(
+                    {
+                        "flag": flag,
+                        "name": p.name,
+                        "wire": p.wire_name,
+                        "kind": kind,
+                        "where": p.location,
+                        "required": p.required,
+                        "choices": choices,
+                        "help": help_text,
+                    }
+                )
+            words = " ".join([*(cli_words(part) for part in res.path), cli_words(op.name)])
+            flags = [o["flag"] for o in options if o["where"] != "path"]
+            if len(flags) != len(set(flags)):
+                raise ValueError(f"{words}: two parameters give the same option in {flags}")
+            summary = op.summary.strip()
+            commands.append(
+                {
+                    "words": words,
+                    "group": res.dotted,
+                    "method": op.name,
+                    "summary": summary,
+                    "returns": op.returns_kind,
+                    "http": f"{op.http_method} {op.path}",
+                    "options": options,
+                }
+            )
+    return {"groups": groups, "commands": commands}
 
 
 # ---------------------------------------------------------------------------------------- tests
@@ -663,13 +744,15 @@ def _subtree(res: Resource) -> List[Resource]:
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["py"] = repr  # a Python literal of a str, bool or tuple
+    return env
 
 
 def render_all(api: Api) -> Dict[str, str]:
@@ -696,6 +779,7 @@ def render_all(api: Api) -> Dict[str, str]:
             **exports_view(entries),
         )
     emit(f"{src}/client.py", "root_client.py.jinja", **root_view(api))
+    emit(f"{src}/cli/_commands.py", "cli_commands.py.jinja", **cli_view(api))
     files["reference.md"] = env.get_template("reference.md.jinja").render(**reference_view(api))
     for res in api.resources:
         emit(f"tests/generated/test_{res.attribute}.py", "resource_test.py.jinja", **test_view(res, api))
