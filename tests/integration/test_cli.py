@@ -116,6 +116,59 @@ def test_import_10000_tasks_fails_midway_and_resumes_without_duplicates(
     assert len(texts) == 10_000 and len(set(texts)) == 10_000
 
 
+SENTIMENT = [
+    {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}
+]
+
+
+def test_predictions_import_fails_midway_and_resumes_without_duplicates(
+    project: Any, sync_client: LabelStudio, tmp_path: Path
+) -> None:
+    imported = sync_client.projects.import_tasks(
+        project.id, request=[{"text": f"t{i}"} for i in range(2000)], return_task_ids=True
+    )
+    task_ids = list(imported.task_ids or [])
+    assert len(task_ids) == 2000
+    rows = [{"task": t, "result": SENTIMENT, "model_version": "cli-resume", "score": 0.9} for t in task_ids]
+    source = tmp_path / "predictions.jsonl"
+    broken = [*rows[:1600], {**rows[1600], "task": 2_000_000_000}, *rows[1601:]]  # no such task
+    source.write_text("".join(json.dumps(r) + "\n" for r in broken))
+
+    failed = cli("predictions", "import", str(project.id), str(source), "--chunk-size", "500")
+    error = one_line_error(failed, 3)
+    assert "predictions import stopped at prediction 1500 of 2000 (1500 imported)" in error
+    assert "--resume" in error and "2000000000" in error
+    state_file = tmp_path / "predictions.jsonl.predictions-state.json"
+    state = json.loads(state_file.read_text())
+    assert state["job"] == "predictions import" and state["may_have_landed"] is False
+    assert (state["next_prediction_index"], state["predictions_imported"]) == (1500, 1500)
+    assert len(sync_client.predictions.list(project=project.id)) == 1500
+
+    # Without --resume the first 1,500 would go twice: refused, nothing sent.
+    refused = one_line_error(cli("predictions", "import", str(project.id), str(source)), 2)
+    assert "pass --resume" in refused
+    # Another project's resume, or the tasks import's state file: refused too.
+    assert "belongs to project" in one_line_error(
+        cli("predictions", "import", str(project.id + 10_000), str(source), "--resume"), 2
+    )
+    assert len(sync_client.predictions.list(project=project.id)) == 1500
+
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    summary = json.loads(
+        ok("predictions", "import", str(project.id), str(source), "--resume", "--chunk-size", "500")
+    )
+    assert summary == {
+        "project": project.id,
+        "predictions_total": 2000,
+        "resumed_from": 1500,
+        "predictions_imported": 2000,
+    }
+    assert not state_file.exists()
+    stored = sync_client.predictions.list(project=project.id)
+    assert len(stored) == 2000
+    assert sorted(p.task for p in stored) == sorted(task_ids)  # one each: none twice, none missing
+
+
 def test_import_csv_predictions_and_list_tasks_as_json_lines(project: Any, tmp_path: Path) -> None:
     table = tmp_path / "tasks.csv"
     table.write_text("text\nfirst\nsecond\nthird\n")
@@ -134,7 +187,12 @@ def test_import_csv_predictions_and_list_tasks_as_json_lines(project: Any, tmp_p
         )
     )
     imported = json.loads(ok("predictions", "import", str(project.id), str(predictions)))
-    assert imported["predictions"] == 3
+    assert imported == {
+        "project": project.id,
+        "predictions_total": 3,
+        "resumed_from": 0,
+        "predictions_imported": 3,
+    }
 
     listed = ok("tasks", "list", "--project", str(project.id), "--limit", "2").splitlines()
     assert len(listed) == 2
@@ -229,3 +287,68 @@ def test_exit_codes_and_stderr(args: List[str], env: Dict[str, str], code: int, 
     error = one_line_error(done, code)
     assert needle in error
     assert "wrong-key-given-as-option" not in error and "0" * 40 not in error
+
+
+def test_export_converts_locally_what_the_server_does_not_offer(
+    project: Any, image_project: Any, sync_client: LabelStudio, tmp_path: Path
+) -> None:
+    offered = [f.name for f in sync_client.projects.exports.list_formats(project.id) if not f.disabled]
+    assert "CSV_OLD" not in offered  # the 1.23.2 server leaves it out; our converter writes it
+    sync_client.projects.import_tasks(project.id, request=[{"text": "old style row"}])
+    folder = tmp_path / "old-csv"
+    summary = json.loads(ok("export", str(project.id), "--format", "CSV_OLD", "-o", str(folder)))
+    assert summary["converted"] == "locally" and summary["path"] == str(folder)
+    assert [p.name for p in folder.iterdir()] == ["result.csv"]
+    assert summary["bytes"] == (folder / "result.csv").stat().st_size
+    assert "old style row" in (folder / "result.csv").read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["old-csv"]  # no scratch folder left behind
+    # A folder that holds something already is refused before any snapshot is made.
+    refused = one_line_error(cli("export", str(project.id), "--format", "CSV_OLD", "-o", str(folder)), 2)
+    assert "is not empty" in refused
+
+    imported = sync_client.projects.import_tasks(
+        image_project.id, request=[{"image": "http://127.0.0.1:9/bus.jpg"}], return_task_ids=True
+    )
+    assert imported.task_ids
+    box = {"x": 50, "y": 0, "width": 50, "height": 100, "rotation": 0, "rectanglelabels": ["Bus"]}
+    sync_client.annotations.create(
+        imported.task_ids[0],
+        result=[
+            {
+                "from_name": "label",
+                "to_name": "image",
+                "type": "rectanglelabels",
+                "original_width": 200,
+                "original_height": 100,
+                "value": box,
+            }
+        ],
+    )
+    by_server, here = tmp_path / "server.zip", tmp_path / "local.zip"
+    assert (
+        json.loads(ok("export", str(image_project.id), "--format", "YOLO", "-o", str(by_server)))["converted"]
+        == "by the server"
+    )
+    local = json.loads(
+        ok("export", str(image_project.id), "--format", "YOLO", "--convert-locally", "-o", str(here))
+    )
+    assert local["converted"] == "locally" and local["bytes"] == here.stat().st_size
+
+    def labels(archive: Path) -> Dict[str, str]:
+        with zipfile.ZipFile(archive) as opened:
+            return {
+                n: opened.read(n).decode()
+                for n in opened.namelist()
+                if n == "classes.txt" or (n.startswith("labels/") and n.endswith(".txt"))
+            }
+
+    assert labels(here) == labels(by_server)
+    classes = labels(here)["classes.txt"].split()
+    assert [v for k, v in labels(here).items() if k != "classes.txt"] == [
+        f"{classes.index('Bus')} 0.75 0.5 0.5 1.0\n"
+    ]
+
+    # Neither the server nor the converter: exit 2, both lists given.
+    refused = one_line_error(cli("export", str(project.id), "--format", "BRUSH_TO_PNG", "-o", str(here)), 2)
+    assert "cannot be exported as 'BRUSH_TO_PNG'; the server offers: JSON, JSON_MIN, CSV, TSV" in refused
+    assert "converted locally: JSON, JSON_MIN, CSV, TSV, CSV_OLD" in refused

@@ -17,13 +17,18 @@ complete -o default -F _label_studio_sdk label-studio-sdk
 """
 
 ZSH = """#compdef label-studio-sdk
-# zsh completion for label-studio-sdk: eval "$(label-studio-sdk --completion zsh)"
+# zsh completion for label-studio-sdk: eval "$(label-studio-sdk --completion zsh)" (after compinit)
 _label_studio_sdk() {
     local -a candidates
-    candidates=("${(@f)$(label-studio-sdk __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
-    compadd -a candidates
+    # Unquoted (f) split: one candidate per line, and no empty candidate when there are none.
+    candidates=(${(f)"$(label-studio-sdk __complete "${(@)words[2,CURRENT]}" 2>/dev/null)"})
+    (( ${#candidates} )) && compadd -a candidates
 }
-compdef _label_studio_sdk label-studio-sdk
+if (( $+functions[compdef] )); then
+    compdef _label_studio_sdk label-studio-sdk
+else
+    print -u2 "label-studio-sdk completion: run 'autoload -U compinit; compinit' first"
+fi
 """
 
 

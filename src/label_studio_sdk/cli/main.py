@@ -54,11 +54,12 @@ JOBS: Dict[str, JobCommand] = {
         "label_studio_sdk.cli.jobs",
     ),
     "export": JobCommand(
-        "Export a project to a file in any format it offers: snapshot, wait, convert, download.",
+        "Export a project to a file: converted by the server, or here from its JSON export.",
         "label_studio_sdk.cli.jobs",
     ),
     "predictions import": JobCommand(
-        "Import predictions from JSON or JSON-lines files, in chunks.", "label_studio_sdk.cli.jobs"
+        "Import predictions from JSON or JSON-lines files in chunks; resumable after a failure.",
+        "label_studio_sdk.cli.jobs",
     ),
     "storage sync": JobCommand(
         "Start the sync of an import (or export) storage and wait until it has finished.",
