@@ -214,8 +214,9 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
         choices = " or ".join(f"{p.name}=" for p in [whole, *op.params_in("file")])
         guards.append(
             f"if ({whole.name} is OMIT) == ({' and '.join(f'{p.name} is OMIT' for p in op.params_in('file'))}):\n"
-            f'    raise TypeError("{op.name}() takes exactly one of {choices}")'
+            f'    raise InvalidArgumentError("{op.name}() takes exactly one of {choices}")'
         )
+        imports.lines.add((f"{PACKAGE}.core.errors", "InvalidArgumentError"))
     elif op.body_kind == "multipart":
         form = op.params_in("form")
         if form:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
+from label_studio_sdk.core.errors import InvalidArgumentError
 from label_studio_sdk.core.files import File, one_field_per_file
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
 from label_studio_sdk.core.options import OMIT, RequestOptions
@@ -290,7 +291,7 @@ class ProjectsClient:
             The parsed response, as ``ProjectsImportTasksResponse``.
         """
         if (request is OMIT) == (files is OMIT):
-            raise TypeError("import_tasks() takes exactly one of request= or files=")
+            raise InvalidArgumentError("import_tasks() takes exactly one of request= or files=")
         return self._client.request(
             "POST",
             f"api/projects/{encode_path(id)}/import",
@@ -710,7 +711,7 @@ class AsyncProjectsClient:
             The parsed response, as ``ProjectsImportTasksResponse``.
         """
         if (request is OMIT) == (files is OMIT):
-            raise TypeError("import_tasks() takes exactly one of request= or files=")
+            raise InvalidArgumentError("import_tasks() takes exactly one of request= or files=")
         return await self._client.request(
             "POST",
             f"api/projects/{encode_path(id)}/import",

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from label_studio_sdk.core.errors import ApiError, LabelStudioError
+from label_studio_sdk.core.errors import ApiError, InvalidArgumentError, LabelStudioError
 from label_studio_sdk.core.files import File
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.core.serialization import dump_json
@@ -111,16 +111,25 @@ PredictionProgressCallback = Callable[[PredictionImportProgress], object]
 # -- planning and summing (shared by the sync and async clients) ------------------------------------
 
 
-def _check_settings(chunk_size: int, max_chunk_bytes: int, wait_timeout: Optional[float]) -> None:
+def _check_settings(
+    chunk_size: int, max_chunk_bytes: int, wait_timeout: Optional[float], on_progress: object = None
+) -> None:
+    """InvalidArgumentError naming the first bad setting; nothing has been sent yet."""
     for name, value in (("chunk_size", chunk_size), ("max_chunk_bytes", max_chunk_bytes)):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+            raise InvalidArgumentError(f"{name} must be an int, got {type(value).__name__}")
         if value < 1:
-            raise ValueError(f"{name} must be 1 or more, got {value}")
+            raise InvalidArgumentError(f"{name} must be 1 or more, got {value}")
     if wait_timeout is not None and (
-        isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)) or wait_timeout <= 0
+        isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)) or not wait_timeout > 0
     ):
-        raise ValueError(f"wait_timeout must be a positive number of seconds or None, got {wait_timeout!r}")
+        raise InvalidArgumentError(
+            f"wait_timeout must be a positive number of seconds or None, got {wait_timeout!r}"
+        )
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidArgumentError(
+            f"on_progress must be a callable or None, got {type(on_progress).__name__}"
+        )
 
 
 def _task_list(request: object, noun: str = "task") -> Sequence[Dict[str, Any]]:
@@ -128,7 +137,7 @@ def _task_list(request: object, noun: str = "task") -> Sequence[Dict[str, Any]]:
     if isinstance(request, dict):
         return [request]
     if isinstance(request, (str, bytes, bytearray)) or not isinstance(request, Sequence):
-        raise TypeError(f"request must be a list of {noun} dicts, got {type(request).__name__}")
+        raise InvalidArgumentError(f"request must be a list of {noun} dicts, got {type(request).__name__}")
     return request
 
 
@@ -148,11 +157,11 @@ def _plan_chunks(
     used = 2  # the enclosing brackets
     for index, task in enumerate(request):
         if not isinstance(task, dict):
-            raise TypeError(f"request[{index}] must be a {noun} dict, got {type(task).__name__}")
+            raise InvalidArgumentError(f"request[{index}] must be a {noun} dict, got {type(task).__name__}")
         try:
             size = len(dump_json(task))
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"request[{index}] cannot be sent as JSON: {exc}") from None
+            raise InvalidArgumentError(f"request[{index}] cannot be sent as JSON: {exc}") from exc
         if count and (count >= chunk_size or used + 1 + size > max_chunk_bytes):
             bounds.append((start, index))
             start, count, used = index, 0, 2
@@ -163,12 +172,12 @@ def _plan_chunks(
 
 
 def _check_keys(request: Sequence[Dict[str, Any]], required: Tuple[str, ...], noun: str) -> None:
-    """Raise ValueError naming the first item that lacks one of the ``required`` keys."""
+    """Raise InvalidArgumentError naming the first item that lacks one of the ``required`` keys."""
     for index, item in enumerate(request):
         missing = [key for key in required if key not in item]
         if missing:
             names = " or ".join(repr(key) for key in missing)
-            raise ValueError(f"request[{index}] has no {names}: every {noun} needs it")
+            raise InvalidArgumentError(f"request[{index}] has no {names}: every {noun} needs it")
 
 
 def _ordered_union(lists: Sequence[Sequence[Any]]) -> List[Any]:
@@ -353,7 +362,7 @@ class _PredictionRun:
         max_chunk_bytes: int,
         on_progress: Optional[PredictionProgressCallback],
     ) -> None:
-        _check_settings(chunk_size, max_chunk_bytes, None)
+        _check_settings(chunk_size, max_chunk_bytes, None, on_progress)
         self.project_id = project_id
         self.items = _task_list(request, "prediction")
         self.bounds = _plan_chunks(self.items, chunk_size, max_chunk_bytes, "prediction")
@@ -444,7 +453,7 @@ class ProjectsClientExt(ProjectsClient):
             The server's answer (``created``) for one request; for several chunks, their sum.
 
         Raises:
-            TypeError, ValueError: bad predictions or settings, before anything is sent.
+            InvalidArgumentError: bad predictions or settings, before anything is sent.
             ChunkedPredictionImportError: a chunk of a split list failed (cause chained).
         """
         run = _PredictionRun(id, request, chunk_size, max_chunk_bytes, on_progress)
@@ -503,11 +512,11 @@ class ProjectsClientExt(ProjectsClient):
             The server's answer for one request; for several chunks, their sum.
 
         Raises:
-            TypeError, ValueError: bad tasks or settings, before anything is sent.
+            InvalidArgumentError: bad tasks or settings, before anything is sent.
             ChunkedImportError: a chunk of a split list failed (cause chained).
             ImportJobFailedError, ImportJobTimeoutError: waiting for a single request's job.
         """
-        _check_settings(chunk_size, max_chunk_bytes, wait_timeout)
+        _check_settings(chunk_size, max_chunk_bytes, wait_timeout, on_progress)
         if request is OMIT or files is not OMIT:
             answer = super().import_tasks(
                 id,
@@ -604,7 +613,7 @@ class AsyncProjectsClientExt(AsyncProjectsClient):
             The server's answer (``created``) for one request; for several chunks, their sum.
 
         Raises:
-            TypeError, ValueError: bad predictions or settings, before anything is sent.
+            InvalidArgumentError: bad predictions or settings, before anything is sent.
             ChunkedPredictionImportError: a chunk of a split list failed (cause chained).
         """
         run = _PredictionRun(id, request, chunk_size, max_chunk_bytes, on_progress)
@@ -665,11 +674,11 @@ class AsyncProjectsClientExt(AsyncProjectsClient):
             The server's answer for one request; for several chunks, their sum.
 
         Raises:
-            TypeError, ValueError: bad tasks or settings, before anything is sent.
+            InvalidArgumentError: bad tasks or settings, before anything is sent.
             ChunkedImportError: a chunk of a split list failed (cause chained).
             ImportJobFailedError, ImportJobTimeoutError: waiting for a single request's job.
         """
-        _check_settings(chunk_size, max_chunk_bytes, wait_timeout)
+        _check_settings(chunk_size, max_chunk_bytes, wait_timeout, on_progress)
         if request is OMIT or files is not OMIT:
             answer = await super().import_tasks(
                 id,

@@ -7,8 +7,9 @@ same shape a view stores (see ``label_studio_sdk.data_manager`` for building the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
+from label_studio_sdk.core.errors import InvalidArgumentError
 from label_studio_sdk.core.options import OMIT, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, SyncPager
 from label_studio_sdk.core.serialization import dump_json
@@ -38,15 +39,26 @@ def _filters_object(filters: object) -> Dict[str, Any]:
     if callable(model_dump):
         filters = model_dump(mode="json", by_alias=True, exclude_unset=True)
     if not isinstance(filters, Mapping):
-        raise TypeError(
+        raise InvalidArgumentError(
             f"filters must be a dict such as Filters.all_of(...) returns, not {type(filters).__name__}"
         )
     if filters.get("conjunction") not in ("and", "or"):
-        raise ValueError(f'filters need "conjunction": "and" or "or", got {filters.get("conjunction")!r}')
+        raise InvalidArgumentError(
+            f'filters need "conjunction": "and" or "or", got {filters.get("conjunction")!r}'
+        )
     items = filters.get("items")
     if not isinstance(items, (list, tuple)):
-        raise ValueError('filters need "items": a list of conditions')
+        raise InvalidArgumentError('filters need "items": a list of conditions')
     return dict(filters)
+
+
+def _ordering_columns(ordering: object) -> Optional[List[Any]]:
+    """``ordering`` as a list (one str is a list of one); None when it is not a sequence of anything."""
+    if isinstance(ordering, str):
+        return [ordering]
+    if isinstance(ordering, (bytes, bytearray, Mapping)) or not isinstance(ordering, Iterable):
+        return None
+    return list(ordering)
 
 
 def tasks_query(filters: Optional[TaskFilters], ordering: Optional[Sequence[str]]) -> Optional[str]:
@@ -55,15 +67,19 @@ def tasks_query(filters: Optional[TaskFilters], ordering: Optional[Sequence[str]
     if filters is not None:
         body["filters"] = _filters_object(filters)
     if ordering is not None:
-        columns = [ordering] if isinstance(ordering, str) else list(ordering)
-        if not all(isinstance(column, str) for column in columns):
-            raise TypeError('ordering must be a list of column names such as ["-tasks:id"]')
+        columns = _ordering_columns(ordering)
+        if columns is None or not all(isinstance(column, str) for column in columns):
+            raise InvalidArgumentError('ordering must be a list of column names such as ["-tasks:id"]')
         body["ordering"] = columns
     if not body:
         return None
+    try:
+        text = dump_json(body).decode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgumentError(f"filters cannot be sent as JSON: {exc}") from exc
     # Label Studio 1.23 percent-decodes the already decoded value a second time, so a literal "%" in
     # a value would turn "%41" into "A": send it as "%25", which that second decoding turns back.
-    return dump_json(body).decode("utf-8").replace("%", "%25")
+    return text.replace("%", "%25")
 
 
 def _pick_query(
@@ -73,7 +89,9 @@ def _pick_query(
     if encoded is None:
         return query
     if query is not OMIT and query is not None:
-        raise TypeError("pass either query= or filters=/ordering=, not both: they fill the same parameter")
+        raise InvalidArgumentError(
+            "pass either query= or filters=/ordering=, not both: they fill the same parameter"
+        )
     return encoded
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
 import importlib
 import io
@@ -59,8 +60,15 @@ from typing import (
 )
 
 import httpx
+import pydantic
 
-from label_studio_sdk.core.errors import LabelStudioError, NotFoundError, ResponseValidationError
+from label_studio_sdk.core.errors import (
+    FileAccessError,
+    InvalidArgumentError,
+    LabelStudioError,
+    NotFoundError,
+    ResponseValidationError,
+)
 from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import transport_error
 from label_studio_sdk.core.options import OMIT, RequestOptions
@@ -169,24 +177,35 @@ class _Plan:
         request_options: Optional[RequestOptions],
     ) -> None:
         if not isinstance(export_type, str) or not export_type:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"export_type must be a format name such as 'JSON' or 'CSV', got {export_type!r}"
             )
-        if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-            raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-        if not (0 < min_poll_interval <= max_poll_interval and math.isfinite(max_poll_interval)):
-            raise ValueError(
+        if timeout is not None and not (_is_number(timeout) and timeout > 0 and math.isfinite(timeout)):
+            raise InvalidArgumentError(
+                f"timeout must be a positive number of seconds or None, got {timeout!r}"
+            )
+        if not (
+            _is_number(min_poll_interval)
+            and _is_number(max_poll_interval)
+            and 0 < min_poll_interval <= max_poll_interval
+            and math.isfinite(max_poll_interval)
+        ):
+            raise InvalidArgumentError(
                 "poll intervals must satisfy 0 < min_poll_interval <= max_poll_interval, got "
                 f"{min_poll_interval!r} and {max_poll_interval!r}"
             )
         self.project_id = project_id
         self.export_type = export_type
         self.title: Any = OMIT if title is None else title
-        self.task_filter_options: Any = _model_or_omit(TaskFilterOptions, task_filter_options)
-        self.annotation_filter_options: Any = _model_or_omit(
-            AnnotationFilterOptions, annotation_filter_options
+        self.task_filter_options: Any = _model_or_omit(
+            "task_filter_options", TaskFilterOptions, task_filter_options
         )
-        self.serialization_options: Any = _model_or_omit(SerializationOptions, serialization_options)
+        self.annotation_filter_options: Any = _model_or_omit(
+            "annotation_filter_options", AnnotationFilterOptions, annotation_filter_options
+        )
+        self.serialization_options: Any = _model_or_omit(
+            "serialization_options", SerializationOptions, serialization_options
+        )
         self.download_resources: Any = OMIT if download_resources is None else download_resources
         self.timeout = timeout
         self.min_poll_interval = min_poll_interval
@@ -221,15 +240,26 @@ def _not_deleted(plan: _Plan, snapshot_id: int, error: LabelStudioError) -> None
     )
 
 
-def _model_or_omit(model: Any, value: Any) -> Any:
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _model_or_omit(name: str, model: Any, value: Any) -> Any:
     """A filter or serialization option as its model (a mapping is validated into one), or OMIT for None."""
     if value is None:
         return OMIT
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
-        return model.model_validate(dict(value))
-    raise TypeError(f"expected {model.__name__} or a dict, got {type(value).__name__}")
+        try:
+            return model.model_validate(dict(value))
+        except pydantic.ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, error['loc'])) or '(the dict)'}: {error['msg']}"
+                for error in exc.errors()
+            )
+            raise InvalidArgumentError(f"{name} is not a valid {model.__name__}: {problems}") from exc
+    raise InvalidArgumentError(f"{name}: expected {model.__name__} or a dict, got {type(value).__name__}")
 
 
 class _Schedule:
@@ -308,7 +338,9 @@ class _Progress:
 
     def __init__(self, option: ProgressOption) -> None:
         if option is not None and not isinstance(option, bool) and not callable(option):
-            raise TypeError(f"progress must be a callable, True, False or None, got {type(option).__name__}")
+            raise InvalidArgumentError(
+                f"progress must be a callable, True, False or None, got {type(option).__name__}"
+            )
         self._callback = option if callable(option) else None
         self._bar_class: Any = _tqdm_class() if option is True else None
         self._bar: Any = None
@@ -447,10 +479,44 @@ def _read_table(module: Any, source: IO[bytes], export_type: str) -> pandas.Data
 
 def _check_format(export_type: str, allowed: Sequence[str], helper: str) -> None:
     if export_type not in allowed:
-        raise ValueError(f"{helper} takes export_type {' or '.join(map(repr, allowed))}, got {export_type!r}")
+        raise InvalidArgumentError(
+            f"{helper} takes export_type {' or '.join(map(repr, allowed))}, got {export_type!r}"
+        )
 
 
 # --------------------------------------------------------------------------- writing files
+
+
+class _FolderNotFoundError(FileAccessError, FileNotFoundError):
+    """The folder as_file should write into does not exist: a FileAccessError and a FileNotFoundError."""
+
+
+def _file_error(
+    message: str, path: Union[str, Path], cause: Optional[OSError], *, request_sent: Optional[bool]
+) -> FileAccessError:
+    """A FileAccessError naming ``path``, with the errno of the OS error behind it; no ``cause``: a missing folder."""
+    if cause is None:
+        cause = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+    error_class = _FolderNotFoundError if isinstance(cause, FileNotFoundError) else FileAccessError
+    error = error_class(message, request_sent=request_sent)
+    error.errno = cause.errno
+    error.strerror = cause.strerror
+    error.filename = str(path)
+    return error
+
+
+def _save_error(target: Path, cause: OSError) -> FileAccessError:
+    """A failure to write the downloaded export (no permission, a folder in the way, disk full)."""
+    reason = cause.strerror or str(cause) or type(cause).__name__
+    message = f"could not save the export to {str(target)!r}: {reason}"
+    return _file_error(message, target, cause, request_sent=True)
+
+
+def _can_write_into(folder: Path) -> bool:
+    """Whether this process may create files in ``folder`` (by its permission bits; root may anyway)."""
+    if os.access in os.supports_effective_ids:
+        return os.access(folder, os.W_OK | os.X_OK, effective_ids=True)
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 class _Destination:
@@ -461,16 +527,28 @@ class _Destination:
     """
 
     def __init__(self, path: PathArg) -> None:
-        raw = os.fspath(path)
+        try:
+            raw: object = os.fspath(path)
+        except TypeError:
+            raw = None
         if not isinstance(raw, str) or not raw:
-            raise TypeError(f"path must be a non-empty str or os.PathLike[str], got {path!r}")
+            raise InvalidArgumentError(f"path must be a non-empty str or os.PathLike[str], got {path!r}")
         self.path = Path(raw).expanduser()
         self.is_folder = self.path.is_dir()
         if not self.is_folder and raw.endswith((os.sep, "/")):
-            raise FileNotFoundError(f"no such folder to export into: {raw!r}")
+            raise _file_error(f"no such folder to export into: {raw!r}", raw, None, request_sent=False)
         folder = self.path if self.is_folder else self.path.parent
         if not folder.is_dir():
-            raise FileNotFoundError(f"the folder of {raw!r} does not exist: {str(folder)!r}")
+            raise _file_error(
+                f"the folder of {raw!r} does not exist: {str(folder)!r}", folder, None, request_sent=False
+            )
+        if not _can_write_into(folder):
+            raise _file_error(
+                f"cannot export into {str(folder)!r}: no permission to create files there",
+                folder,
+                PermissionError(errno.EACCES, os.strerror(errno.EACCES)),
+                request_sent=False,
+            )
 
     def target(self, plan: _Plan, snapshot_id: int, headers: httpx.Headers) -> Path:
         if not self.is_folder:
@@ -489,7 +567,12 @@ def _server_extension(headers: httpx.Headers) -> Optional[str]:
 
 
 class _PartFile:
-    """A temporary file beside the target; ``commit`` renames it over the target, ``discard`` removes it."""
+    """A temporary file beside the target; ``commit`` renames it over the target, ``discard`` removes it.
+
+    Every OS error (no permission, a folder where the file should go, disk full) is raised as a
+    FileAccessError naming the target, the OS error chained; the caller then calls ``discard``, so the
+    target keeps what it held before and no part file is left.
+    """
 
     def __init__(self, target: Path) -> None:
         self.target = target
@@ -499,21 +582,32 @@ class _PartFile:
                 self.handle = open(candidate, "xb")  # noqa: SIM115 - closed by commit or discard
             except FileExistsError:
                 continue
+            except OSError as exc:
+                raise _save_error(target, exc) from exc
             self.path = candidate
             break
 
     def write(self, chunk: bytes) -> None:
-        self.handle.write(chunk)
+        try:
+            self.handle.write(chunk)
+        except OSError as exc:
+            raise _save_error(self.target, exc) from exc
 
     def flush(self) -> None:
         """Push everything written to the disk, so that the renamed file is complete even after a crash."""
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        except OSError as exc:
+            raise _save_error(self.target, exc) from exc
 
     def install(self) -> Path:
         """Close the (flushed) file and rename it over the target."""
-        self.handle.close()
-        os.replace(self.path, self.target)
+        try:
+            self.handle.close()
+            os.replace(self.path, self.target)
+        except OSError as exc:
+            raise _save_error(self.target, exc) from exc
         return self.target
 
     def commit(self) -> Path:
@@ -521,8 +615,10 @@ class _PartFile:
         return self.install()
 
     def discard(self) -> None:
-        self.handle.close()
-        with contextlib.suppress(FileNotFoundError):
+        """Close and remove the part file; never raises an OS error (that would hide the first failure)."""
+        with contextlib.suppress(OSError):
+            self.handle.close()  # closes the descriptor even when flushing the buffer fails
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
 
 
@@ -702,7 +798,10 @@ class ExportsClientExt(ExportsClient):
             The path of the file written.
 
         Raises:
-            FileNotFoundError: the folder to write into does not exist (checked before anything is sent).
+            FileAccessError: the folder to write into does not exist (also a FileNotFoundError) or
+                cannot be written to (checked before anything is sent), or saving the file failed: no
+                permission, a folder in the way, the disk full (the OS error chained; the target
+                keeps what it held and no part file is left).
             ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
@@ -1042,7 +1141,10 @@ class AsyncExportsClientExt(AsyncExportsClient):
             The path of the file written.
 
         Raises:
-            FileNotFoundError: the folder to write into does not exist (checked before anything is sent).
+            FileAccessError: the folder to write into does not exist (also a FileNotFoundError) or
+                cannot be written to (checked before anything is sent), or saving the file failed: no
+                permission, a folder in the way, the disk full (the OS error chained; the target
+                keeps what it held and no part file is left).
             ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
