@@ -12,7 +12,7 @@ import socket
 import struct
 import threading
 import time
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List
 
 import httpx
 import pytest
@@ -21,12 +21,13 @@ from label_studio_sdk import ApiConnectionError, ApiTimeoutError, AsyncLabelStud
 from label_studio_sdk.core.http import DEFAULT_MAX_CONNECTIONS
 
 from .helpers import Api
+from .local_server import LocalHttpServer
 
 NOT_RETRIED = "not retried because it may have been applied"
 DROPPED = "connection dropped after the request was sent"
 
 
-class SocketServer:
+class SocketServer(LocalHttpServer):
     """An HTTP/1.1 server that reads every request in full, then acts as ``mode`` says.
 
     Modes: ``reset`` (close with RST, the client reads ECONNRESET), ``close`` (close with FIN, no
@@ -37,47 +38,9 @@ class SocketServer:
     def __init__(self, mode: str, delay: float = 0.0) -> None:
         self.mode = mode
         self.delay = delay
-        self.requests: List[bytes] = []
         self.open_connections = 0
         self.most_open_connections = 0
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(128)
-        self._listener.settimeout(0.1)
-        self.port = self._listener.getsockname()[1]
-        self._threads: List[threading.Thread] = []
-        self._accepter = threading.Thread(target=self._accept, daemon=True)
-        self._accepter.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def methods(self) -> List[str]:
-        with self._lock:
-            return [raw.split(b" ", 1)[0].decode() for raw in self.requests]
-
-    def close(self) -> None:
-        self._stop.set()
-        self._accepter.join(timeout=5)
-        self._listener.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
+        super().__init__(backlog=128)
 
     def _serve(self, conn: socket.socket) -> None:
         with self._lock:
@@ -112,36 +75,6 @@ class SocketServer:
             with self._lock:
                 self.open_connections -= 1
             conn.close()
-
-    def _read_request(self, conn: socket.socket, buffer: bytes) -> tuple[Optional[bytes], bytes]:
-        """One whole request (head and Content-Length body), or None when the client went away."""
-        while b"\r\n\r\n" not in buffer:
-            chunk = self._recv(conn)
-            if not chunk:
-                return None, b""
-            buffer += chunk
-        head, rest = buffer.split(b"\r\n\r\n", 1)
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value.strip())
-        while len(rest) < length:
-            chunk = self._recv(conn)
-            if not chunk:
-                return None, b""
-            rest += chunk
-        return head + b"\r\n\r\n" + rest[:length], rest[length:]
-
-    def _recv(self, conn: socket.socket) -> bytes:
-        while not self._stop.is_set():
-            try:
-                return conn.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                return b""
-        return b""
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import socket
 import struct
-import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List
 
 import httpx
 import pytest
@@ -38,8 +37,8 @@ from label_studio_sdk.types import Project
 from tests.conftest import API_KEY
 
 from .helpers import Api
+from .local_server import LocalHttpServer, Request
 
-Request = Tuple[str, str, bytes]  # method, path (with query), body
 Answer = Callable[[socket.socket, Request], bool]  # writes the answer; False closes the connection
 
 PROJECT = {"id": 7, "title": "Faults"}
@@ -119,46 +118,12 @@ def reset(conn: socket.socket, request: Request) -> bool:
     return False
 
 
-class FaultServer:
+class FaultServer(LocalHttpServer):
     """Answers request number ``n`` with ``answers[n]`` (the last one repeats), recording each request."""
 
     def __init__(self, answers: List[Answer]) -> None:
         self.answers = answers
-        self.requests: List[Request] = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(64)
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._threads: List[threading.Thread] = []
-        self._accepter = threading.Thread(target=self._accept, daemon=True)
-        self._accepter.start()
-
-    def methods(self) -> List[str]:
-        with self._lock:
-            return [method for method, _, _ in self.requests]
-
-    def close(self) -> None:
-        self._stop.set()
-        self._accepter.join(timeout=5)
-        self._listener.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
+        super().__init__(backlog=64)
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(0.1)
@@ -175,37 +140,6 @@ class FaultServer:
                     return
         finally:
             conn.close()
-
-    def _read_request(self, conn: socket.socket, buffer: bytes) -> Tuple[Optional[Request], bytes]:
-        while b"\r\n\r\n" not in buffer:
-            chunk = self._recv(conn)
-            if not chunk:
-                return None, b""
-            buffer += chunk
-        head, rest = buffer.split(b"\r\n\r\n", 1)
-        lines = head.split(b"\r\n")
-        method, target = lines[0].decode().split(" ")[:2]
-        length = 0
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value.strip())
-        while len(rest) < length:
-            chunk = self._recv(conn)
-            if not chunk:
-                return None, b""
-            rest += chunk
-        return (method, target, rest[:length]), rest[length:]
-
-    def _recv(self, conn: socket.socket) -> bytes:
-        while not self._stop.is_set():
-            try:
-                return conn.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                return b""
-        return b""
 
 
 @pytest.fixture
