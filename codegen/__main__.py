@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Dict, List
 
 from .load import SpecError, load_api
-from .render import HEADER, MD_HEADER, render_text
+from .render import MD_HEADER, render_text
+from .unasync import GENERATED_PREFIX, UnasyncError, load_config, twins
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED_ROOTS = ("src/label_studio_sdk", "tests/generated")
@@ -21,7 +22,7 @@ def existing_generated(root: Path) -> Dict[str, str]:
     for base in GENERATED_ROOTS:
         for path in (root / base).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
-            if text.startswith(HEADER):
+            if text.startswith(GENERATED_PREFIX):
                 found[path.relative_to(root).as_posix()] = text
     reference = root / "reference.md"
     if reference.exists() and reference.read_text(encoding="utf-8").startswith(MD_HEADER):
@@ -31,7 +32,8 @@ def existing_generated(root: Path) -> Dict[str, str]:
 
 def build(root: Path) -> Dict[str, str]:
     api = load_api(root / "openapi.yaml", root / "src" / "label_studio_sdk")
-    return render_text(api, root / "pyproject.toml")
+    # The sync twins of the hand-written async runtime are formatted with the rest.
+    return render_text(api, root / "pyproject.toml", extra=twins(root, load_config()))
 
 
 def generate(root: Path) -> int:
@@ -69,7 +71,10 @@ def check(root: Path) -> int:
     for path in sorted(set(current) - set(files)):
         problems.append(f"stale (generated file the spec no longer produces): {path}")
     if problems:
-        print("codegen check: generated files do not match openapi.yaml; run `python -m codegen generate`.")
+        print(
+            "codegen check: generated files do not match openapi.yaml and the async sources; "
+            "run `python -m codegen generate`."
+        )
         print("\n".join(problems))
         return 1
     print(f"codegen check: {len(files)} generated files match openapi.yaml")
@@ -85,6 +90,9 @@ def main(argv: List[str]) -> int:
         return generate(args.root) if args.command == "generate" else check(args.root)
     except SpecError as exc:
         print(f"codegen: error in the spec: {exc}", file=sys.stderr)
+        return 2
+    except UnasyncError as exc:
+        print(f"codegen: cannot derive a sync twin: {exc}", file=sys.stderr)
         return 2
 
 

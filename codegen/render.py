@@ -12,7 +12,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import jinja2
 
@@ -795,14 +795,16 @@ def format_python(root: Path, paths: List[str], config: Path) -> None:
         batch = targets[start : start + 200]
         # Import order is isort's business; templates only say which names to import.
         subprocess.run(
-            [*ruff, "check", "--quiet", "--fix", "--select", "I", "--config", str(config), *batch], check=True
+            [*ruff, "check", "--quiet", "--fix", "--select", "I,F401", "--config", str(config), *batch],
+            check=True,
         )
         subprocess.run([*ruff, "format", "--quiet", "--config", str(config), *batch], check=True)
 
 
-def render_to(api: Api, root: Path, config: Path) -> Dict[str, str]:
-    """Render, write under `root` and format; returns {path: final text}."""
-    files = render_all(api)
+def render_to(api: Api, root: Path, config: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """Render, write under `root` and format; returns {path: final text}. ``extra``: more files to
+    format and return (the sync twins of the async runtime)."""
+    files = {**render_all(api), **(extra or {})}
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -811,6 +813,6 @@ def render_to(api: Api, root: Path, config: Path) -> Dict[str, str]:
     return {path: (root / path).read_text(encoding="utf-8") for path in files}
 
 
-def render_text(api: Api, config: Path) -> Dict[str, str]:
+def render_text(api: Api, config: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
-        return render_to(api, Path(tmp), config)
+        return render_to(api, Path(tmp), config, extra)

@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from label_studio_sdk import AsyncLabelStudio, LabelStudio
-from label_studio_sdk.core import http as http_module
+from label_studio_sdk.core import clock
 
 BASE_URL = "http://testserver"
 API_KEY = "test-token"
@@ -31,8 +31,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
     async def fake_async_sleep(seconds: float) -> None:
         recorded.append(seconds)
 
-    monkeypatch.setattr(http_module, "_sleep", fake_sleep)
-    monkeypatch.setattr(http_module, "_async_sleep", fake_async_sleep)
+    monkeypatch.setattr(clock, "sleep", fake_sleep)
+    monkeypatch.setattr(clock, "async_sleep", fake_async_sleep)
     return recorded
 
 

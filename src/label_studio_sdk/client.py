@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
 
 import httpx
 
+from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_RETRIES,
@@ -16,6 +17,8 @@ from label_studio_sdk.core.http import (
     AsyncHttpClient,
     SyncHttpClient,
 )
+from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.response import RawResponse
 
 if TYPE_CHECKING:
     from label_studio_sdk.actions.client import ActionsClient, AsyncActionsClient
@@ -90,6 +93,110 @@ class LabelStudio:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._client.base_url!r})"
+
+    # -- the low-level layer: any request, with this client's key, retries and typed errors ----------
+
+    @property
+    def follow_redirects(self) -> bool:
+        """Whether redirects are followed (chosen when the client was made)."""
+        return self._client.follow_redirects
+
+    @property
+    def httpx_client(self) -> httpx.Client:
+        """The ``httpx.Client`` requests go through (yours, if you passed one in)."""
+        return self._client.http
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, Any]] = None,
+        raise_on_status: bool = True,
+        request_options: Optional[RequestOptions] = None,
+    ) -> RawResponse:
+        """Send any request to the server and return it as sent: ``status_code``, ``headers``, ``body``.
+
+        Args:
+            method: ``GET``, ``POST``, ``PATCH``, ...
+            path: A server path such as ``/api/projects/`` (or a URL on this server).
+            params: Query parameters (lists repeat the key; None values are left out).
+            json: A JSON body.
+            data: Form fields (with ``files``, a multipart body).
+            files: Files to upload, by field name (paths, bytes, binary file objects).
+            raise_on_status: Raise the typed ``ApiError`` for a status of 400 or more (the default);
+                with False, the error response is returned.
+            request_options: Per-call timeout, retries and extra headers, query or body fields.
+        """
+        return self._client.request_raw(
+            method,
+            path,
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+            raise_on_status=raise_on_status,
+            request_options=request_options,
+        )
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> ByteStream:
+        """Send any request and stream its body (``chunk_size`` in ``request_options``); an error
+        status is raised before the first byte."""
+        return self._client.stream(
+            method,
+            self._client.url_for(path)[len(self._client.base_url) :],
+            params=params,
+            json=json,
+            request_options=request_options,
+        )
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        content: Optional[bytes] = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Any = OMIT,
+    ) -> httpx.Request:
+        """An ``httpx.Request`` to this server for ``send``, with the client's headers and timeout
+        (``headers``/``timeout`` override them); for bodies ``request`` cannot express."""
+        return self._client.build_request(
+            method,
+            path,
+            params=params,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, raise_on_status: bool = True
+    ) -> httpx.Response:
+        """Send a request from ``build_request`` with the key, retries and typed errors; the response
+        is read unless ``stream``. A status of 400 or more raises unless ``raise_on_status=False``."""
+        return self._client.send(request, stream=stream, raise_on_status=raise_on_status)
+
+    def auth_headers(self) -> Dict[str, str]:
+        """The headers every request carries now, ``Authorization`` included (a personal access
+        token is renewed first when due). Keep them secret."""
+        return self._client.auth_headers()
 
     def close(self) -> None:
         """Close the connection pool (not an ``httpx_client`` you passed in)."""
@@ -309,6 +416,110 @@ class AsyncLabelStudio:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._client.base_url!r})"
+
+    # -- the low-level layer: any request, with this client's key, retries and typed errors ----------
+
+    @property
+    def follow_redirects(self) -> bool:
+        """Whether redirects are followed (chosen when the client was made)."""
+        return self._client.follow_redirects
+
+    @property
+    def httpx_client(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient`` requests go through (yours, if you passed one in)."""
+        return self._client.http
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        data: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, Any]] = None,
+        raise_on_status: bool = True,
+        request_options: Optional[RequestOptions] = None,
+    ) -> RawResponse:
+        """Send any request to the server and return it as sent: ``status_code``, ``headers``, ``body``.
+
+        Args:
+            method: ``GET``, ``POST``, ``PATCH``, ...
+            path: A server path such as ``/api/projects/`` (or a URL on this server).
+            params: Query parameters (lists repeat the key; None values are left out).
+            json: A JSON body.
+            data: Form fields (with ``files``, a multipart body).
+            files: Files to upload, by field name (paths, bytes, binary file objects).
+            raise_on_status: Raise the typed ``ApiError`` for a status of 400 or more (the default);
+                with False, the error response is returned.
+            request_options: Per-call timeout, retries and extra headers, query or body fields.
+        """
+        return await self._client.request_raw(
+            method,
+            path,
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+            raise_on_status=raise_on_status,
+            request_options=request_options,
+        )
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncByteStream:
+        """Send any request and stream its body (``chunk_size`` in ``request_options``); an error
+        status is raised before the first byte. The request goes when the stream is first awaited or iterated."""
+        return self._client.stream(
+            method,
+            self._client.url_for(path)[len(self._client.base_url) :],
+            params=params,
+            json=json,
+            request_options=request_options,
+        )
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        content: Optional[bytes] = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Any = OMIT,
+    ) -> httpx.Request:
+        """An ``httpx.Request`` to this server for ``send``, with the client's headers and timeout
+        (``headers``/``timeout`` override them); for bodies ``request`` cannot express."""
+        return self._client.build_request(
+            method,
+            path,
+            params=params,
+            content=content,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, raise_on_status: bool = True
+    ) -> httpx.Response:
+        """Send a request from ``build_request`` with the key, retries and typed errors; the response
+        is read unless ``stream``. A status of 400 or more raises unless ``raise_on_status=False``."""
+        return await self._client.send(request, stream=stream, raise_on_status=raise_on_status)
+
+    async def auth_headers(self) -> Dict[str, str]:
+        """The headers every request carries now, ``Authorization`` included (a personal access
+        token is renewed first when due). Keep them secret."""
+        return await self._client.auth_headers()
 
     async def close(self) -> None:
         """Close the connection pool (not an ``httpx_client`` you passed in)."""

@@ -15,7 +15,7 @@ import respx
 import label_studio_sdk
 from label_studio_sdk import AsyncLabelStudio, LabelStudio, LabelStudioError
 from label_studio_sdk._version import __version__
-from label_studio_sdk.core import http as http_module
+from label_studio_sdk.core import _http_base as http_module
 
 from .helpers import Api, access_token, refresh_token
 

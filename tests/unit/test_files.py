@@ -19,7 +19,7 @@ from label_studio_sdk import (
     LabelStudio,
     NotFoundError,
 )
-from label_studio_sdk.core import files as files_module
+from label_studio_sdk.core import _uploads as files_module
 
 from .helpers import Api
 

@@ -18,7 +18,8 @@ from label_studio_sdk import (
     NotFoundError,
     TooManyRequestsError,
 )
-from label_studio_sdk.core import http as http_module
+from label_studio_sdk.core import _http_base as http_module
+from label_studio_sdk.core.http import SyncHttpClient
 
 from .helpers import Api
 
@@ -237,7 +238,7 @@ async def test_max_retries_per_request_through_generated_method(
 
 def test_negative_max_retries_is_rejected() -> None:
     with pytest.raises(ValueError):
-        http_module.SyncHttpClient(base_url="http://testserver", api_key="k", max_retries=-1)
+        SyncHttpClient(base_url="http://testserver", api_key="k", max_retries=-1)
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,10 @@ Differences from 0.x, on purpose:
 * ``session`` is kept as given; an ``httpx.Client`` passed as ``session`` is used to send the
   requests (proxies, TLS settings); anything else (a ``requests.Session``) is ignored.
 
-How ``make_request`` sends: it builds an ``httpx.Request`` on the core ``SyncHttpClient`` of
-``self.ls`` (same base URL, default headers, timeout) and hands it to that client's send loop
-(``SyncHttpClient._send``), so retries, personal-access-token renewal and typed errors are exactly
-those of every generated method. The helper :func:`send_raw` below is the single place that touches
-those internals.
+How ``make_request`` sends: through the public low-level layer of ``self.ls``
+(``LabelStudio.build_request`` and ``LabelStudio.send``: same base URL, default headers, timeout),
+so retries, personal-access-token renewal and typed errors are exactly those of every generated
+method. Nothing here touches the core client's private names.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ import httpx
 from ..core.errors import ApiError, LabelStudioError
 from ..core.files import DEFAULT_CHUNK_SIZE, to_httpx_files
 from ..core.http import status_error
+from ..core.options import OMIT
 from ..core.serialization import dump_json, encode_path, encode_query
 from .login import (
     DEFAULT_LOGIN_TIMEOUT,
@@ -64,7 +64,6 @@ from .login import (
 
 if TYPE_CHECKING:
     from ..client import LabelStudio
-    from ..core.http import SyncHttpClient
     from .project import Project
     from .users import User
     from .workspaces import Workspace
@@ -75,7 +74,6 @@ __all__ = [
     "CredentialsNotSupportedError",
     "LoginFailedError",
     "Response",
-    "send_raw",
 ]
 
 logger = logging.getLogger("label_studio_sdk")
@@ -241,36 +239,6 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<Response [{self.status_code}]>"
-
-
-def _error_response(error: ApiError, request: httpx.Request) -> httpx.Response:
-    """A stand-in response for an error the send loop raised (its body was decoded there)."""
-    body = error.body
-    if body is None:
-        content = b""
-    elif isinstance(body, str):
-        content = body.encode("utf-8")
-    elif isinstance(body, bytes):
-        content = body
-    else:
-        content = dump_json(body)
-    headers = {
-        k: v for k, v in error.headers.items() if k.lower() not in ("content-length", "content-encoding")
-    }
-    return httpx.Response(error.status_code or 0, headers=headers, content=content, request=request)
-
-
-def send_raw(core: SyncHttpClient, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
-    """Send a prepared request through the core client's loop: its auth, retries and typed errors.
-
-    This is the only use of the core client's internals (``_Call`` and ``_send``) in the legacy layer.
-    """
-    from ..core.http import _Call
-
-    auth_override = "authorization" in (request.headers or {})
-    path = "/" + request.url.path.lstrip("/")
-    call = _Call(request.method, path, request, core.max_retries, auth_override, [])
-    return core._send(call, stream=stream)
 
 
 def _cookie_header(*jars: Optional[Mapping[str, str]]) -> Optional[str]:
@@ -442,7 +410,7 @@ class Client:
 
     def get_session(self) -> httpx.Client:
         """The ``httpx.Client`` requests are sent with (0.x returned a new ``requests.Session``)."""
-        return self.ls._client.http
+        return self.ls.httpx_client
 
     def get_url(self, suffix: str) -> str:
         """The absolute URL of a server path."""
@@ -450,10 +418,7 @@ class Client:
 
     def get_default_headers(self) -> Dict[str, str]:
         """The headers every request carries, including the current ``Authorization``."""
-        core = self.ls._client
-        headers = dict(core.headers)
-        headers["Authorization"] = core.auth.sync_header(core.http, core.refresh_url, core._default_headers)
-        return headers
+        return self.ls.auth_headers()
 
     def get_api_key(self, credentials: Any) -> str:
         """The API key of ``credentials``: its ``api_key``, or the token the server hands out after
@@ -513,9 +478,8 @@ class Client:
             elif name not in _SUPPORTED_KWARGS:
                 raise TypeError(f"make_request() got an unexpected keyword argument {name!r}")
 
-        core = self.ls._client
         method = method.upper()
-        headers = httpx.Headers(None if core._owns_http else core._default_headers)
+        headers = httpx.Headers()
         if kwargs.get("headers"):
             headers.update({str(k): str(v) for k, v in kwargs["headers"].items() if v is not None})
         call_cookies = kwargs.get("cookies")
@@ -542,16 +506,16 @@ class Client:
         elif data is not None:
             form = _form(data)
 
-        timeout = _timeout(kwargs["timeout"]) if "timeout" in kwargs else core.timeout
+        timeout = _timeout(kwargs["timeout"]) if "timeout" in kwargs else OMIT
         allow_redirects = kwargs.get("allow_redirects")
-        if allow_redirects is not None and bool(allow_redirects) != core.follow_redirects:
+        if allow_redirects is not None and bool(allow_redirects) != self.ls.follow_redirects:
             raise TypeError(
                 "make_request() cannot change allow_redirects per call; build LabelStudio instead"
             )
         stream = bool(kwargs.get("stream"))
 
         try:
-            request = core.http.build_request(
+            request = self.ls.build_request(
                 method,
                 self._resolve(url),
                 params=_query(kwargs.get("params")),
@@ -567,11 +531,7 @@ class Client:
             raise
         logger.debug("legacy make_request %s %s", method, request.url.path)
         try:
-            return Response(send_raw(core, request, stream=stream))
-        except ApiError as exc:
-            if raise_exceptions:
-                raise
-            return Response(_error_response(exc, request), exc)
+            return Response(self.ls.send(request, stream=stream, raise_on_status=raise_exceptions))
         finally:
             for handle in opened:
                 handle.close()
