@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from .load import SpecError, load_api
+from .overlays import OverlayError
 from .render import MD_HEADER, render_text
 from .unasync import GENERATED_PREFIX, UnasyncError, load_config, twins
 
@@ -31,9 +32,10 @@ def existing_generated(root: Path) -> Dict[str, str]:
 
 
 def build(root: Path) -> Dict[str, str]:
-    api = load_api(root / "openapi.yaml", root / "src" / "label_studio_sdk")
+    config = load_config()
+    api = load_api(root / "openapi.yaml", root / "src" / "label_studio_sdk", config)
     # The sync twins of the hand-written async runtime are formatted with the rest.
-    return render_text(api, root / "pyproject.toml", extra=twins(root, load_config()))
+    return render_text(api, root / "pyproject.toml", extra=twins(root, config))
 
 
 def generate(root: Path) -> int:
@@ -90,6 +92,9 @@ def main(argv: List[str]) -> int:
         return generate(args.root) if args.command == "generate" else check(args.root)
     except SpecError as exc:
         print(f"codegen: error in the spec: {exc}", file=sys.stderr)
+        return 2
+    except OverlayError as exc:
+        print(f"codegen: {exc}", file=sys.stderr)
         return 2
     except UnasyncError as exc:
         print(f"codegen: cannot derive a sync twin: {exc}", file=sys.stderr)

@@ -168,6 +168,17 @@ class Operation:
         return [p for p in self.params if p.location in locations]
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """Hand-written subclasses a group's parent hands out (declared in codegen/config.yaml)."""
+
+    sync_module: str  # inside the package: "projects._sync.client_ext"
+    sync_class: str
+    async_module: str
+    async_class: str
+    overrides: Tuple[str, ...] = ()  # generated methods the subclasses replace
+
+
 @dataclass
 class Resource:
     path: Tuple[str, ...]  # ("projects", "exports")
@@ -176,7 +187,7 @@ class Resource:
     description: str
     operations: List[Operation] = field(default_factory=list)
     children: List[Resource] = field(default_factory=list)
-    overlay: bool = False  # <group>/client_ext.py exists and subclasses both classes
+    overlay: Optional[Overlay] = None
 
     @property
     def dotted(self) -> str:
@@ -192,10 +203,11 @@ class Resource:
 
     def handed_out(self, is_async: bool) -> Tuple[str, str]:
         """(module, class) the parent returns for this resource: the overlay's subclass when there is one."""
-        base = self.async_class_name if is_async else self.class_name
-        if self.overlay:
-            return f"{self.dotted}.client_ext", base + "Ext"
-        return f"{self.dotted}.client", base
+        if self.overlay is not None:
+            if is_async:
+                return self.overlay.async_module, self.overlay.async_class
+            return self.overlay.sync_module, self.overlay.sync_class
+        return f"{self.dotted}.client", self.async_class_name if is_async else self.class_name
 
 
 @dataclass
@@ -205,6 +217,7 @@ class Api:
     resources: List[Resource]  # top level
     models: Dict[str, Model]  # by component name
     all_resources: List[Resource] = field(default_factory=list)  # depth first
+    root_exports: List[Tuple[str, str]] = field(default_factory=list)  # (module in the package, name)
 
     def operations(self) -> List[Operation]:
         return [op for r in self.all_resources for op in r.operations]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import keyword
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
 from .ir import Api, Field, Model, Operation, Pagination, Param, Resource, TypeRef
+from .overlays import declare_overlays
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Attribute names pydantic's BaseModel already uses; a field with one of these names gets a "_" suffix.
@@ -58,9 +59,12 @@ def first_line(text: Optional[str]) -> str:
 
 
 class Loader:
-    def __init__(self, spec: Dict[str, Any], package_dir: Optional[Path]) -> None:
+    def __init__(
+        self, spec: Dict[str, Any], package_dir: Optional[Path], config: Optional[Mapping[str, Any]] = None
+    ) -> None:
         self.spec = spec
         self.package_dir = package_dir
+        self.config: Mapping[str, Any] = config or {}
         self.schemas: Dict[str, Any] = spec.get("components", {}).get("schemas", {}) or {}
         self.models: Dict[str, Model] = {}
 
@@ -410,13 +414,11 @@ class Loader:
                     python_identifier(part, where)
                 resource(group_path).operations.append(op)
 
-        for path, res in resources.items():
+        for res in resources.values():
             names = {op.name for op in res.operations}
             clashes = names & {child.attribute for child in res.children}
             if clashes:
                 raise SpecError(f"group {res.dotted}: {sorted(clashes)} is both a method and a sub-group")
-            if self.package_dir is not None:
-                res.overlay = (self.package_dir.joinpath(*path) / "client_ext.py").exists()
 
         # Every component becomes a model, used or not: the spec is the catalogue of types.
         for name in self.schemas:
@@ -459,9 +461,13 @@ class Loader:
             exported[key] = model.schema_name
 
 
-def load_api(spec_path: Path, package_dir: Optional[Path]) -> Api:
+def load_api(spec_path: Path, package_dir: Optional[Path], config: Optional[Mapping[str, Any]] = None) -> Api:
+    """The IR of ``spec_path``. ``config`` (codegen/config.yaml) declares the overlays and extra root
+    exports; with ``package_dir`` each overlay's async source is checked against the spec."""
     with open(spec_path, encoding="utf-8") as handle:
         spec = yaml.safe_load(handle)
     if not isinstance(spec, dict) or not str(spec.get("openapi", "")).startswith("3."):
         raise SpecError(f"{spec_path}: not an OpenAPI 3 document")
-    return Loader(spec, package_dir).load()
+    api = Loader(spec, package_dir, config).load()
+    declare_overlays(api, config or {}, package_dir)
+    return api

@@ -389,6 +389,7 @@ ROOT_EXPORTS = [
     (f"{PACKAGE}.core.files", "ByteStream"),
     (f"{PACKAGE}.core.files", "AsyncByteStream"),
     (f"{PACKAGE}.core.files", "File"),
+    (f"{PACKAGE}.core.response", "RawResponse"),
 ] + [
     (f"{PACKAGE}.core.errors", name)
     for name in (
@@ -397,19 +398,7 @@ ROOT_EXPORTS = [
         "ApiConnectionError", "ApiTimeoutError", "ResponseValidationError",
         "InvalidArgumentError", "FileAccessError", "ResponseDecodingError", "TooManyRedirectsError", "StreamError",
     )
-] + [
-    # Errors of the hand-written overlays (projects/client_ext.py, projects/exports/client_ext.py).
-    (f"{PACKAGE}.projects.exports.errors", name)
-    for name in ("ExportError", "ExportFailedError", "ExportTimeoutError")
-] + [
-    (f"{PACKAGE}.projects.import_errors", name)
-    for name in (
-        "ChunkedImportError", "ChunkedPredictionImportError", "ImportJobFailedError", "ImportJobTimeoutError"
-    )
-] + [
-    # The deprecated 0.x client: resolving it warns once and loads label_studio_sdk._legacy. (0.x's
-    # root `Project` is not re-created: `label_studio_sdk.Project` is the typed project model.)
-    (f"{PACKAGE}._legacy.deprecated", "Client"),
+
 ]  # fmt: skip
 
 
@@ -772,7 +761,9 @@ def render_all(api: Api) -> Dict[str, str]:
     for package, entries in package_exports(api).items():
         folder = f"{src}/{package.replace('.', '/')}" if package else src
         if package == "":
-            entries = entries + ROOT_EXPORTS
+            entries = (
+                entries + ROOT_EXPORTS + [(f"{PACKAGE}.{module}", name) for module, name in api.root_exports]
+            )
         emit(
             f"{folder}/__init__.py",
             "package_init.py.jinja",

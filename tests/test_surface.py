@@ -37,10 +37,15 @@ def spec_operations() -> Dict[str, str]:
     return found
 
 
+# The root's low-level layer (any request, with the client's key, retries and typed errors): not
+# operations of the spec.
+LOW_LEVEL = {"request", "stream", "build_request", "send", "auth_headers", "httpx_client", "follow_redirects"}
+
+
 def walk(client: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
     """(dotted name, bound method) for every public method reachable from a client."""
     for name in dir(type(client)):
-        if name.startswith("_") or name in ("close", "base_url"):
+        if name.startswith("_") or name in ("close", "base_url") or (not prefix and name in LOW_LEVEL):
             continue
         attribute = getattr(type(client), name)
         value = getattr(client, name)
@@ -53,7 +58,7 @@ def walk(client: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
 def is_overlay_only(method: Any) -> bool:
     """A helper a hand-written overlay (client_ext.py) adds, such as exports.as_json: not an API operation."""
     owner = next((cls for cls in type(method.__self__).__mro__ if method.__name__ in vars(cls)), None)
-    if owner is None or not owner.__module__.endswith(".client_ext"):
+    if owner is None or not owner.__module__.endswith(("._sync.client_ext", "._async.client_ext")):
         return False
     return not any(method.__name__ in vars(base) for base in owner.__mro__[1:])
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.core.files import AsyncByteStream, ByteStream, File
     from label_studio_sdk.core.options import OMIT, RequestOptions
     from label_studio_sdk.core.pagination import AsyncPager, Page, SyncPager
+    from label_studio_sdk.core.response import RawResponse
     from label_studio_sdk.projects.exports.errors import ExportError, ExportFailedError, ExportTimeoutError
     from label_studio_sdk.projects.import_errors import (
         ChunkedImportError,
@@ -305,6 +306,7 @@ _EXPORTS = {
     "PromptVersionCreatedBy": "label_studio_sdk.types.prompt_version_created_by",
     "PromptVersionOrganization": "label_studio_sdk.types.prompt_version_organization",
     "PromptVersionProvider": "label_studio_sdk.types.prompt_version_provider",
+    "RawResponse": "label_studio_sdk.core.response",
     "RedisExportStorage": "label_studio_sdk.types.redis_export_storage",
     "RedisExportStorageStatus": "label_studio_sdk.types.redis_export_storage_status",
     "RedisImportStorage": "label_studio_sdk.types.redis_import_storage",
@@ -471,6 +473,7 @@ __all__ = [
     "PromptVersionCreatedBy",
     "PromptVersionOrganization",
     "PromptVersionProvider",
+    "RawResponse",
     "RedisExportStorage",
     "RedisExportStorageStatus",
     "RedisImportStorage",

@@ -33,11 +33,14 @@ if TYPE_CHECKING:
     from label_studio_sdk.model_providers.client import AsyncModelProvidersClient, ModelProvidersClient
     from label_studio_sdk.organizations.client import AsyncOrganizationsClient, OrganizationsClient
     from label_studio_sdk.predictions.client import AsyncPredictionsClient, PredictionsClient
-    from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt, ProjectsClientExt
+    from label_studio_sdk.projects._async.client_ext import AsyncProjectsClientExt
+    from label_studio_sdk.projects._sync.client_ext import ProjectsClientExt
     from label_studio_sdk.prompts.client import AsyncPromptsClient, PromptsClient
     from label_studio_sdk.session_policy.client import AsyncSessionPolicyClient, SessionPolicyClient
-    from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt
-    from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt, TokensClientExt
+    from label_studio_sdk.tasks._async.client_ext import AsyncTasksClientExt
+    from label_studio_sdk.tasks._sync.client_ext import TasksClientExt
+    from label_studio_sdk.tokens._async.client_ext import AsyncTokensClientExt
+    from label_studio_sdk.tokens._sync.client_ext import TokensClientExt
     from label_studio_sdk.users.client import AsyncUsersClient, UsersClient
     from label_studio_sdk.versions.client import AsyncVersionsClient, VersionsClient
     from label_studio_sdk.views.client import AsyncViewsClient, ViewsClient
@@ -216,14 +219,14 @@ class LabelStudio:
     @cached_property
     def projects(self) -> ProjectsClientExt:
         """Labeling projects, their settings and label configs, and task import."""
-        from label_studio_sdk.projects.client_ext import ProjectsClientExt
+        from label_studio_sdk.projects._sync.client_ext import ProjectsClientExt
 
         return ProjectsClientExt(self._client)
 
     @cached_property
     def tasks(self) -> TasksClientExt:
         """Tasks, the items to label, with their data, annotations and predictions."""
-        from label_studio_sdk.tasks.client_ext import TasksClientExt
+        from label_studio_sdk.tasks._sync.client_ext import TasksClientExt
 
         return TasksClientExt(self._client)
 
@@ -335,7 +338,7 @@ class LabelStudio:
     @cached_property
     def tokens(self) -> TokensClientExt:
         """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
-        from label_studio_sdk.tokens.client_ext import TokensClientExt
+        from label_studio_sdk.tokens._sync.client_ext import TokensClientExt
 
         return TokensClientExt(self._client)
 
@@ -539,14 +542,14 @@ class AsyncLabelStudio:
     @cached_property
     def projects(self) -> AsyncProjectsClientExt:
         """Labeling projects, their settings and label configs, and task import."""
-        from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt
+        from label_studio_sdk.projects._async.client_ext import AsyncProjectsClientExt
 
         return AsyncProjectsClientExt(self._client)
 
     @cached_property
     def tasks(self) -> AsyncTasksClientExt:
         """Tasks, the items to label, with their data, annotations and predictions."""
-        from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt
+        from label_studio_sdk.tasks._async.client_ext import AsyncTasksClientExt
 
         return AsyncTasksClientExt(self._client)
 
@@ -658,7 +661,7 @@ class AsyncLabelStudio:
     @cached_property
     def tokens(self) -> AsyncTokensClientExt:
         """Personal access tokens (JWT) of the calling user, and their refresh and revocation."""
-        from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt
+        from label_studio_sdk.tokens._async.client_ext import AsyncTokensClientExt
 
         return AsyncTokensClientExt(self._client)
 

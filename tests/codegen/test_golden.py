@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict, List
 
 import pytest
 
 from codegen.load import load_api
+from codegen.overlays import OverlayError
 from codegen.render import render_text
 
 HERE = Path(__file__).parent
@@ -51,25 +52,98 @@ def test_file_matches_golden(rendered: Dict[str, str], path: str) -> None:
     assert rendered[path] == golden_files()[path]
 
 
+OVERLAY: Dict[str, Any] = {
+    "overlays": {
+        "widgets.parts": {
+            "sync": "widgets.parts._sync.client_ext.PartsClientExt",
+            "async": "widgets.parts._async.client_ext.AsyncPartsClientExt",
+            "overrides": ["list"],
+        }
+    },
+    "root_exports": {"widgets.errors": ["WidgetError"]},
+}
+
+GOOD_OVERLAY = """
+class AsyncPartsClientExt:
+    def list(self, name, widget_pk, *, request_options=None, extra=None):
+        pass
+
+    async def helper(self):
+        pass
+"""
+
+
+def write_overlay(package: Path, body: str) -> None:
+    source = package / "widgets" / "parts" / "_async" / "client_ext.py"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(body)
+
+
+def declared(**changes: Any) -> Dict[str, Any]:
+    return {"overlays": {"widgets.parts": {**OVERLAY["overlays"]["widgets.parts"], **changes}}}
+
+
 def test_overlay_subclass_is_handed_out(tmp_path: Path) -> None:
-    """With widgets/parts/client_ext.py present, the parent returns (and the package exports) its subclasses."""
-    overlay = tmp_path / "widgets" / "parts" / "client_ext.py"
-    overlay.parent.mkdir(parents=True)
-    overlay.write_text("# hand-written\n")
-    api = load_api(HERE / "spec.yaml", package_dir=tmp_path)
+    """A declared overlay: the parent returns (and the package exports) its subclasses; the extra
+    root exports come from the config, not from the compiler."""
+    write_overlay(tmp_path, GOOD_OVERLAY)
+    api = load_api(HERE / "spec.yaml", package_dir=tmp_path, config=OVERLAY)
     files = render_text(api, ROOT / "pyproject.toml")
     parent = files["src/label_studio_sdk/widgets/client.py"]
-    assert "from label_studio_sdk.widgets.parts.client_ext import PartsClientExt" in parent
+    assert "from label_studio_sdk.widgets.parts._sync.client_ext import PartsClientExt" in parent
+    assert "from label_studio_sdk.widgets.parts._async.client_ext import AsyncPartsClientExt" in parent
     assert "return PartsClientExt(self._client)" in parent
     assert "return AsyncPartsClientExt(self._client)" in parent
     assert "def parts(self) -> PartsClientExt:" in parent
     exports = files["src/label_studio_sdk/widgets/parts/__init__.py"]
     for name in ("PartsClient", "AsyncPartsClient", "PartsClientExt", "AsyncPartsClientExt"):
         assert f'"{name}": ' in exports
-    # Without the overlay file nothing mentions it.
-    assert (
-        "client_ext"
-        not in render_text(load_api(HERE / "spec.yaml", package_dir=None), ROOT / "pyproject.toml")[
-            "src/label_studio_sdk/widgets/client.py"
-        ]
-    )
+    assert '"WidgetError": ' in files["src/label_studio_sdk/__init__.py"]
+    # Without the declaration nothing mentions it, even with the file present.
+    plain = render_text(load_api(HERE / "spec.yaml", package_dir=tmp_path), ROOT / "pyproject.toml")
+    assert "client_ext" not in plain["src/label_studio_sdk/widgets/client.py"]
+    assert "WidgetError" not in plain["src/label_studio_sdk/__init__.py"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        # The spec's parameter `widget_pk` would never reach users of the overlay.
+        (
+            "class AsyncPartsClientExt:\n    def list(self, name, *, request_options=None): ...\n",
+            ["widget_pk"],
+        ),
+        ("class AsyncPartsClientExt:\n    def list(self, name, widget_pk): ...\n", ["request_options"]),
+        ("class Other:\n    pass\n", ["defines no class AsyncPartsClientExt"]),
+        ("class AsyncPartsClientExt:\n    pass\n", ["'list'", "does not define"]),
+    ],
+)
+def test_overlay_checked_against_the_spec(tmp_path: Path, body: str, words: List[str]) -> None:
+    write_overlay(tmp_path, body)
+    with pytest.raises(OverlayError) as info:
+        load_api(HERE / "spec.yaml", package_dir=tmp_path, config=OVERLAY)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_overlay_declarations_checked(tmp_path: Path) -> None:
+    write_overlay(tmp_path, GOOD_OVERLAY)
+    with pytest.raises(OverlayError, match=r"replaces the generated widgets\.parts\.list"):
+        load_api(HERE / "spec.yaml", package_dir=tmp_path, config=declared(overrides=[]))
+    with pytest.raises(OverlayError, match=r"'nope', which widgets\.parts does not generate"):
+        load_api(HERE / "spec.yaml", package_dir=tmp_path, config=declared(overrides=["list", "nope"]))
+    unknown = {"overlays": {"gadgets": OVERLAY["overlays"]["widgets.parts"]}}
+    with pytest.raises(OverlayError, match="no group 'gadgets'"):
+        load_api(HERE / "spec.yaml", package_dir=tmp_path, config=unknown)
+    with pytest.raises(OverlayError, match="does not exist"):
+        load_api(HERE / "spec.yaml", package_dir=tmp_path / "elsewhere", config=OVERLAY)
+
+
+def test_repository_overlays_accept_every_generated_parameter() -> None:
+    """The real declarations: loading the real spec with them runs every check above."""
+    from codegen.unasync import load_config
+
+    api = load_api(ROOT / "openapi.yaml", ROOT / "src" / "label_studio_sdk", load_config())
+    overlays = {res.dotted: res.overlay for res in api.all_resources if res.overlay is not None}
+    assert set(overlays) == {"projects", "projects.exports", "tasks", "tokens"}
+    assert set(overlays["projects"].overrides) == {"import_tasks", "import_predictions"}

@@ -15,13 +15,9 @@ import respx
 
 from label_studio_sdk import BadRequestError, InternalServerError
 from label_studio_sdk.core.errors import ApiConnectionError, ApiTimeoutError
-from label_studio_sdk.projects import client_ext
+from label_studio_sdk.projects import AsyncProjectsClientExt, ProjectsClientExt, client_ext
 from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
-from label_studio_sdk.projects.client_ext import (
-    AsyncProjectsClientExt,
-    ImportProgress,
-    ProjectsClientExt,
-)
+from label_studio_sdk.projects.client_ext import ImportProgress
 from label_studio_sdk.projects.import_errors import (
     ChunkedImportError,
     ImportJobFailedError,

@@ -22,7 +22,8 @@ from label_studio_sdk.data_manager import (
     Operator,
     Type,
 )
-from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt, tasks_query
+from label_studio_sdk.tasks import AsyncTasksClientExt, TasksClientExt
+from label_studio_sdk.tasks.client_ext import tasks_query
 from label_studio_sdk.views import ViewsCreateRequestData, ViewsCreateRequestDataFilters
 
 from .helpers import Api

@@ -22,8 +22,7 @@ import respx
 
 from label_studio_sdk import ApiConnectionError, BadRequestError, ResponseValidationError
 from label_studio_sdk.core.errors import LabelStudioError
-from label_studio_sdk.projects.exports import client_ext
-from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
+from label_studio_sdk.projects.exports import AsyncExportsClientExt, ExportsClientExt, client_ext
 from label_studio_sdk.projects.exports.errors import (
     ExportError,
     ExportFailedError,

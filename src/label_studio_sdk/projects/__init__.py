@@ -5,8 +5,9 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.projects._async.client_ext import AsyncProjectsClientExt
+    from label_studio_sdk.projects._sync.client_ext import ProjectsClientExt
     from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
-    from label_studio_sdk.projects.client_ext import AsyncProjectsClientExt, ProjectsClientExt
     from label_studio_sdk.projects.types.projects_create_response import ProjectsCreateResponse
     from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
     from label_studio_sdk.projects.types.projects_list_response import ProjectsListResponse
@@ -14,9 +15,9 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AsyncProjectsClient": "label_studio_sdk.projects.client",
-    "AsyncProjectsClientExt": "label_studio_sdk.projects.client_ext",
+    "AsyncProjectsClientExt": "label_studio_sdk.projects._async.client_ext",
     "ProjectsClient": "label_studio_sdk.projects.client",
-    "ProjectsClientExt": "label_studio_sdk.projects.client_ext",
+    "ProjectsClientExt": "label_studio_sdk.projects._sync.client_ext",
     "ProjectsCreateResponse": "label_studio_sdk.projects.types.projects_create_response",
     "ProjectsImportTasksResponse": "label_studio_sdk.projects.types.projects_import_tasks_response",
     "ProjectsListResponse": "label_studio_sdk.projects.types.projects_list_response",

@@ -22,7 +22,8 @@ from label_studio_sdk.types.projects_list_counts_response import ProjectsListCou
 from label_studio_sdk.types.user_simple import UserSimple
 
 if TYPE_CHECKING:
-    from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
+    from label_studio_sdk.projects.exports._async.client_ext import AsyncExportsClientExt
+    from label_studio_sdk.projects.exports._sync.client_ext import ExportsClientExt
     from label_studio_sdk.projects.pauses.client import AsyncPausesClient, PausesClient
 
 
@@ -35,7 +36,7 @@ class ProjectsClient:
     @cached_property
     def exports(self) -> ExportsClientExt:
         """Export snapshots of a project, their format conversions, and file downloads of exported data."""
-        from label_studio_sdk.projects.exports.client_ext import ExportsClientExt
+        from label_studio_sdk.projects.exports._sync.client_ext import ExportsClientExt
 
         return ExportsClientExt(self._client)
 
@@ -453,7 +454,7 @@ class AsyncProjectsClient:
     @cached_property
     def exports(self) -> AsyncExportsClientExt:
         """Export snapshots of a project, their format conversions, and file downloads of exported data."""
-        from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt
+        from label_studio_sdk.projects.exports._async.client_ext import AsyncExportsClientExt
 
         return AsyncExportsClientExt(self._client)
 

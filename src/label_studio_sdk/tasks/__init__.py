@@ -5,16 +5,17 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.tasks._async.client_ext import AsyncTasksClientExt
+    from label_studio_sdk.tasks._sync.client_ext import TasksClientExt
     from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
-    from label_studio_sdk.tasks.client_ext import AsyncTasksClientExt, TasksClientExt
     from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
     from label_studio_sdk.tasks.types.tasks_list_response import TasksListResponse
 
 _EXPORTS = {
     "AsyncTasksClient": "label_studio_sdk.tasks.client",
-    "AsyncTasksClientExt": "label_studio_sdk.tasks.client_ext",
+    "AsyncTasksClientExt": "label_studio_sdk.tasks._async.client_ext",
     "TasksClient": "label_studio_sdk.tasks.client",
-    "TasksClientExt": "label_studio_sdk.tasks.client_ext",
+    "TasksClientExt": "label_studio_sdk.tasks._sync.client_ext",
     "TasksListRequestFields": "label_studio_sdk.tasks.types.tasks_list_request_fields",
     "TasksListResponse": "label_studio_sdk.tasks.types.tasks_list_response",
 }

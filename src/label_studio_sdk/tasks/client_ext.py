@@ -3,6 +3,9 @@
 
 The server reads ``query`` as JSON text of the shape ``{"filters": {...}, "ordering": [...]}``, the
 same shape a view stores (see ``label_studio_sdk.data_manager`` for building the filters).
+
+This module holds what the overlay decides, written once; the clients that send are
+``tasks/_async/client_ext.py`` (written by hand) and ``tasks/_sync/client_ext.py`` (its generated twin).
 """
 
 from __future__ import annotations
@@ -10,16 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from label_studio_sdk.core.errors import InvalidArgumentError
-from label_studio_sdk.core.options import OMIT, RequestOptions
-from label_studio_sdk.core.pagination import AsyncPager, SyncPager
+from label_studio_sdk.core.options import OMIT
 from label_studio_sdk.core.serialization import dump_json
-from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
 
 if TYPE_CHECKING:
     from label_studio_sdk.actions.types.actions_create_request_filters import ActionsCreateRequestFilters
     from label_studio_sdk.data_manager import FiltersDict
-    from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
-    from label_studio_sdk.types.task import Task
     from label_studio_sdk.views.types.views_create_request_data_filters import ViewsCreateRequestDataFilters
     from label_studio_sdk.views.types.views_update_request_data_filters import ViewsUpdateRequestDataFilters
 
@@ -93,109 +92,3 @@ def _pick_query(
             "pass either query= or filters=/ordering=, not both: they fill the same parameter"
         )
     return encoded
-
-
-class TasksClientExt(TasksClient):
-    """Tasks, plus ``filters=`` and ``ordering=`` on ``list``."""
-
-    def list(
-        self,
-        *,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
-        view: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        resolve_uri: Optional[bool] = OMIT,
-        fields: Optional[TasksListRequestFields] = "all",
-        review: Optional[bool] = OMIT,
-        include: Optional[str] = OMIT,
-        query: Optional[str] = OMIT,
-        filters: Optional[TaskFilters] = None,
-        ordering: Optional[Sequence[str]] = None,
-        request_options: Optional[RequestOptions] = None,
-    ) -> SyncPager[Task]:
-        """Page through the tasks of a project or a Data Manager view, optionally filtered and sorted.
-
-        Args:
-            page: One-based number of the page to fetch.
-            page_size: How many tasks to put on one page.
-            view: ID of a Data Manager view (tab) whose filters and ordering apply.
-            project: ID of the project whose tasks are listed; the server needs this or a view.
-            resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
-            fields: "all" (the default) lists each task with its annotations and predictions; "task_only"
-                leaves them out, which is faster for large projects.
-            review: When true, list the tasks in reviewing mode.
-            include: Comma-separated task fields to return; other fields are left out.
-            query: The raw Data Manager query as JSON text; not together with filters or ordering.
-            filters: Conditions the tasks must meet, e.g. ``Filters.all_of(F.id.greater(5))``.
-            ordering: Columns to sort by, e.g. ``["-tasks:id"]`` (a leading "-" sorts descending).
-            request_options: Per-call timeout, retries, extra headers, query or body fields.
-
-        Returns:
-            A pager: iterate it for every item across pages, or call ``iter_pages()``.
-        """
-        return super().list(
-            page=page,
-            page_size=page_size,
-            view=view,
-            project=project,
-            resolve_uri=resolve_uri,
-            fields=fields,
-            review=review,
-            include=include,
-            query=_pick_query(query, filters, ordering),
-            request_options=request_options,
-        )
-
-
-class AsyncTasksClientExt(AsyncTasksClient):
-    """Tasks, plus ``filters=`` and ``ordering=`` on ``list``."""
-
-    def list(
-        self,
-        *,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
-        view: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        resolve_uri: Optional[bool] = OMIT,
-        fields: Optional[TasksListRequestFields] = "all",
-        review: Optional[bool] = OMIT,
-        include: Optional[str] = OMIT,
-        query: Optional[str] = OMIT,
-        filters: Optional[TaskFilters] = None,
-        ordering: Optional[Sequence[str]] = None,
-        request_options: Optional[RequestOptions] = None,
-    ) -> AsyncPager[Task]:
-        """Page through the tasks of a project or a Data Manager view, optionally filtered and sorted.
-
-        Args:
-            page: One-based number of the page to fetch.
-            page_size: How many tasks to put on one page.
-            view: ID of a Data Manager view (tab) whose filters and ordering apply.
-            project: ID of the project whose tasks are listed; the server needs this or a view.
-            resolve_uri: When true, storage URIs inside task data are turned into fetchable links.
-            fields: "all" (the default) lists each task with its annotations and predictions; "task_only"
-                leaves them out, which is faster for large projects.
-            review: When true, list the tasks in reviewing mode.
-            include: Comma-separated task fields to return; other fields are left out.
-            query: The raw Data Manager query as JSON text; not together with filters or ordering.
-            filters: Conditions the tasks must meet, e.g. ``Filters.all_of(F.id.greater(5))``.
-            ordering: Columns to sort by, e.g. ``["-tasks:id"]`` (a leading "-" sorts descending).
-            request_options: Per-call timeout, retries, extra headers, query or body fields.
-
-        Returns:
-            A pager: iterate it with ``async for``, await ``to_list()``, or call ``iter_pages()``.
-        """
-        return super().list(
-            page=page,
-            page_size=page_size,
-            view=view,
-            project=project,
-            resolve_uri=resolve_uri,
-            fields=fields,
-            review=review,
-            include=include,
-            query=_pick_query(query, filters, ordering),
-            request_options=request_options,
-        )

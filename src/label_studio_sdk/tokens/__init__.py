@@ -5,14 +5,15 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.tokens._async.client_ext import AsyncTokensClientExt
+    from label_studio_sdk.tokens._sync.client_ext import TokensClientExt
     from label_studio_sdk.tokens.client import AsyncTokensClient, TokensClient
-    from label_studio_sdk.tokens.client_ext import AsyncTokensClientExt, TokensClientExt
 
 _EXPORTS = {
     "AsyncTokensClient": "label_studio_sdk.tokens.client",
-    "AsyncTokensClientExt": "label_studio_sdk.tokens.client_ext",
+    "AsyncTokensClientExt": "label_studio_sdk.tokens._async.client_ext",
     "TokensClient": "label_studio_sdk.tokens.client",
-    "TokensClientExt": "label_studio_sdk.tokens.client_ext",
+    "TokensClientExt": "label_studio_sdk.tokens._sync.client_ext",
 }
 
 __all__ = [

@@ -1,7 +1,8 @@
 """The client that sends every request: one loop that sends, retries, renews the token and raises.
 
-This is the source: ``core/_sync/http.py`` is generated from it (codegen/unasync.py). The policy it
-applies (what to retry, how long to wait, which error to raise) is ``core/_http_base.py``.
+``core/_async/http.py`` is written by hand and ``core/_sync/http.py`` is generated from it
+(codegen/unasync.py). The policy they apply (what to retry, how long to wait, which error to raise)
+is ``core/_http_base.py``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.projects.exports._async.client_ext import AsyncExportsClientExt
+    from label_studio_sdk.projects.exports._sync.client_ext import ExportsClientExt
     from label_studio_sdk.projects.exports.client import AsyncExportsClient, ExportsClient
-    from label_studio_sdk.projects.exports.client_ext import AsyncExportsClientExt, ExportsClientExt
     from label_studio_sdk.projects.exports.types.exports_convert_response import ExportsConvertResponse
     from label_studio_sdk.projects.exports.types.exports_list_formats_response_item import (
         ExportsListFormatsResponseItem,
@@ -14,9 +15,9 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AsyncExportsClient": "label_studio_sdk.projects.exports.client",
-    "AsyncExportsClientExt": "label_studio_sdk.projects.exports.client_ext",
+    "AsyncExportsClientExt": "label_studio_sdk.projects.exports._async.client_ext",
     "ExportsClient": "label_studio_sdk.projects.exports.client",
-    "ExportsClientExt": "label_studio_sdk.projects.exports.client_ext",
+    "ExportsClientExt": "label_studio_sdk.projects.exports._sync.client_ext",
     "ExportsConvertResponse": "label_studio_sdk.projects.exports.types.exports_convert_response",
     "ExportsListFormatsResponseItem": "label_studio_sdk.projects.exports.types.exports_list_formats_response_item",
 }
