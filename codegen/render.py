@@ -397,6 +397,7 @@ ROOT_EXPORTS = [
         "ConflictError", "UnprocessableEntityError", "TooManyRequestsError", "InternalServerError",
         "ApiConnectionError", "ApiTimeoutError", "ResponseValidationError",
         "InvalidArgumentError", "FileAccessError", "ResponseDecodingError", "TooManyRedirectsError", "StreamError",
+        "UsageError", "MissingDependencyError",
     )
 
 ]  # fmt: skip

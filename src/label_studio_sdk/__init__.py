@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         InternalServerError,
         InvalidArgumentError,
         LabelStudioError,
+        MissingDependencyError,
         NotFoundError,
         ResponseDecodingError,
         ResponseValidationError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         TooManyRequestsError,
         UnauthorizedError,
         UnprocessableEntityError,
+        UsageError,
     )
     from label_studio_sdk.core.files import AsyncByteStream, ByteStream, File
     from label_studio_sdk.core.options import OMIT, RequestOptions
@@ -265,6 +267,7 @@ _EXPORTS = {
     "LocalFilesExportStorageStatus": "label_studio_sdk.types.local_files_export_storage_status",
     "LocalFilesImportStorage": "label_studio_sdk.types.local_files_import_storage",
     "LocalFilesImportStorageStatus": "label_studio_sdk.types.local_files_import_storage_status",
+    "MissingDependencyError": "label_studio_sdk.core.errors",
     "MlBackend": "label_studio_sdk.types.ml_backend",
     "MlBackendAuthMethod": "label_studio_sdk.types.ml_backend_auth_method",
     "MlBackendState": "label_studio_sdk.types.ml_backend_state",
@@ -339,6 +342,7 @@ _EXPORTS = {
     "TooManyRequestsError": "label_studio_sdk.core.errors",
     "UnauthorizedError": "label_studio_sdk.core.errors",
     "UnprocessableEntityError": "label_studio_sdk.core.errors",
+    "UsageError": "label_studio_sdk.core.errors",
     "UserSimple": "label_studio_sdk.types.user_simple",
     "View": "label_studio_sdk.types.view",
     "Webhook": "label_studio_sdk.types.webhook",
@@ -432,6 +436,7 @@ __all__ = [
     "LocalFilesExportStorageStatus",
     "LocalFilesImportStorage",
     "LocalFilesImportStorageStatus",
+    "MissingDependencyError",
     "MlBackend",
     "MlBackendAuthMethod",
     "MlBackendState",
@@ -506,6 +511,7 @@ __all__ = [
     "TooManyRequestsError",
     "UnauthorizedError",
     "UnprocessableEntityError",
+    "UsageError",
     "UserSimple",
     "View",
     "Webhook",

@@ -51,6 +51,8 @@ from typing import Any, Final, List, Mapping, Optional, Sequence, Union
 
 from typing_extensions import TypedDict
 
+from label_studio_sdk.core.errors import InvalidArgumentError
+
 __all__ = [
     "DATETIME_FORMAT",
     "Column",
@@ -196,7 +198,7 @@ class Column:
     def data(task_field: str) -> str:
         """The column of one key of the task data, e.g. ``Column.data("text")`` -> ``"tasks:data.text"``."""
         if not isinstance(task_field, str) or not task_field:
-            raise TypeError(f"a task data field must be a non-empty str, not {task_field!r}")
+            raise InvalidArgumentError(f"a task data field must be a non-empty str, not {task_field!r}")
         return _TASK_PREFIX + "data." + task_field
 
 
@@ -207,18 +209,20 @@ _TYPES: Final = tuple(v for k, v in vars(Type).items() if k[:1].isupper() and is
 
 def _choice(kind: str, value: object, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"unknown {kind} {value!r}; expected one of: {', '.join(allowed)}")
+        raise InvalidArgumentError(f"unknown {kind} {value!r}; expected one of: {', '.join(allowed)}")
     return value
 
 
 def _column(name: object) -> str:
     """A task column name with any ``filter:`` prefix removed; anything but a task column is refused."""
     if not isinstance(name, str):
-        raise TypeError(f"a filter column must be a str such as Column.id, not {type(name).__name__}")
+        raise InvalidArgumentError(
+            f"a filter column must be a str such as Column.id, not {type(name).__name__}"
+        )
     column = name[len(_FILTER_PREFIX) :] if name.startswith(_FILTER_PREFIX) else name
     if not column.startswith(_TASK_PREFIX) or column == _TASK_PREFIX:
         # The server skips conditions on other names and then matches every task.
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{name!r} is not a task column: use a Column constant or Column.data(...), "
             f'which look like "tasks:<name>"'
         )
@@ -229,7 +233,9 @@ def _bound(value: object, end: str) -> RangeBound:
     if isinstance(value, _dt.datetime):
         return Filters.datetime(value)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError(f"the {end} of a range must be a number, a str or a datetime, not {value!r}")
+        raise InvalidArgumentError(
+            f"the {end} of a range must be a number, a str or a datetime, not {value!r}"
+        )
     return value
 
 
@@ -237,18 +243,20 @@ def _wire_value(value: object) -> FilterValue:
     """A condition value as sent: datetimes formatted, ranges checked, None refused."""
     if value is None:
         # The server ignores a condition whose value is null (or fails on it).
-        raise ValueError("a filter value cannot be None")
+        raise InvalidArgumentError("a filter value cannot be None")
     if isinstance(value, _dt.datetime):
         return Filters.datetime(value)
     if isinstance(value, Mapping):
         if set(value) != {"min", "max"}:
-            raise ValueError(f'a range value needs exactly the keys "min" and "max", got {sorted(value)}')
+            raise InvalidArgumentError(
+                f'a range value needs exactly the keys "min" and "max", got {sorted(value)}'
+            )
         return RangeDict(min=_bound(value["min"], "min"), max=_bound(value["max"], "max"))
     if isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
         return [Filters.datetime(v) if isinstance(v, _dt.datetime) else v for v in value]
-    raise TypeError(f"a filter value cannot be a {type(value).__name__}")
+    raise InvalidArgumentError(f"a filter value cannot be a {type(value).__name__}")
 
 
 class Filters:
@@ -264,10 +272,10 @@ class Filters:
         """Join conditions with ``Filters.AND`` or ``Filters.OR``; no conditions at all match every task."""
         joined = _choice("conjunction", conjunction, _CONJUNCTIONS)
         if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
-            raise TypeError("items must be a list of conditions made with Filters.item or a Field")
+            raise InvalidArgumentError("items must be a list of conditions made with Filters.item or a Field")
         for entry in items:
             if not isinstance(entry, Mapping):
-                raise TypeError(f"a filter condition must be a dict, not {type(entry).__name__}")
+                raise InvalidArgumentError(f"a filter condition must be a dict, not {type(entry).__name__}")
         return FiltersDict(conjunction=joined, items=list(items))
 
     @staticmethod
@@ -288,7 +296,7 @@ class Filters:
     def datetime(dt: _dt.datetime) -> str:
         """A datetime as the Data Manager reads it: in UTC (naive means UTC already), ``DATETIME_FORMAT``."""
         if not isinstance(dt, _dt.datetime):
-            raise TypeError(f"expected a datetime, not {type(dt).__name__}")
+            raise InvalidArgumentError(f"expected a datetime, not {type(dt).__name__}")
         if dt.utcoffset() is not None:
             dt = dt.astimezone(_dt.timezone.utc)
         return dt.strftime(DATETIME_FORMAT)
@@ -302,7 +310,9 @@ class Filters:
         """
         if maximum is not None:
             if value is None:
-                raise ValueError("a range needs both ends; for 'at most' use Operator.LESS_OR_EQUAL")
+                raise InvalidArgumentError(
+                    "a range needs both ends; for 'at most' use Operator.LESS_OR_EQUAL"
+                )
             return RangeDict(min=_bound(value, "min"), max=_bound(maximum, "max"))
         return _wire_value(value)
 
@@ -393,13 +403,13 @@ class Field:
     def empty(self, is_empty: bool = True) -> FilterItemDict:
         """The column is empty (or, with ``False``, is not)."""
         if not isinstance(is_empty, bool):
-            raise TypeError("empty() takes True or False")
+            raise InvalidArgumentError("empty() takes True or False")
         return self._condition(Operator.EMPTY, is_empty)
 
 
 def _as_list(values: Sequence[Any]) -> List[Any]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError("expected a list of values")
+        raise InvalidArgumentError("expected a list of values")
     return list(values)
 
 

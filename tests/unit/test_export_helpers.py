@@ -21,7 +21,7 @@ import pytest
 import respx
 
 from label_studio_sdk import ApiConnectionError, BadRequestError, ResponseValidationError
-from label_studio_sdk.core.errors import LabelStudioError
+from label_studio_sdk.core.errors import LabelStudioError, MissingDependencyError
 from label_studio_sdk.projects.exports import AsyncExportsClientExt, ExportsClientExt, client_ext
 from label_studio_sdk.projects.exports.errors import (
     ExportError,
@@ -933,8 +933,10 @@ async def test_as_pandas_without_pandas_names_the_extra(
     api: Api, server: Server, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=r"pip install 'label-studio-sdk\[pandas\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'label-studio-sdk\[pandas\]'") as info:
         await api.run(lambda c: c.projects.exports.as_pandas(PROJECT))
+    assert isinstance(info.value, MissingDependencyError)
+    assert info.value.request_sent is False
     assert server.create.call_count == 0
 
 

@@ -20,6 +20,7 @@ from label_studio_sdk import (
     NotFoundError,
 )
 from label_studio_sdk.core import _uploads as files_module
+from label_studio_sdk.core.errors import UsageError
 
 from .helpers import Api
 
@@ -118,7 +119,7 @@ async def test_async_stream_iterated_directly(async_client: AsyncLabelStudio, do
 
     assert isinstance(stream, AsyncByteStream)
     assert download.call_count == 0  # sent on first use
-    with pytest.raises(RuntimeError):
+    with pytest.raises(UsageError, match="await the stream"):
         _ = stream.response
 
     assert [chunk async for chunk in stream] == CHUNKED

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from label_studio_sdk import AsyncPager, NotFoundError, Page, SyncPager
+from label_studio_sdk import AsyncPager, NotFoundError, Page, SyncPager, UsageError
 from label_studio_sdk.core.http import GC_PAUSE_BYTES
 
 from .helpers import Api
@@ -141,8 +141,9 @@ async def test_async_pager_fetches_nothing_until_awaited(
 
     pager = async_client.tasks.list(project=1)
     assert route.call_count == 0
-    with pytest.raises(RuntimeError, match="await the pager"):
+    with pytest.raises(RuntimeError, match="await the pager") as info:
         _ = pager.total
+    assert isinstance(info.value, UsageError)
 
     assert await pager is pager
     assert route.call_count == 1

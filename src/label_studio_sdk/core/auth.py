@@ -5,6 +5,7 @@
   for a short-lived access token, sent as ``Authorization: Bearer <access>``. The access token is
   renewed shortly before it expires and once after a 401. Concurrent callers share one exchange:
   a threading lock guards it in sync code, an asyncio lock in async code (no blocking I/O there).
+  The exchange itself is ``core/_async/token.py`` and its generated sync twin.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any, Dict, Optional
 
 import httpx
 
+from ._async.token import exchange_header as async_exchange_header
+from ._sync.token import exchange_header as sync_exchange_header
 from .errors import ApiError, decode_error_body, error_class_for_status
 
 REFRESH_PATH = "api/token/refresh/"
@@ -96,49 +99,41 @@ class PersonalAccessTokenAuth(Auth):
     def __repr__(self) -> str:
         return "PersonalAccessTokenAuth(<redacted>)"
 
-    def _current(self) -> Optional[str]:
+    def current_header(self) -> Optional[str]:
+        """The header of the access token held, unless it is due for renewal."""
         if self._access is not None and self._clock() < self._renew_at:
             return "Bearer " + self._access
         return None
 
+    def refresh_body(self) -> Dict[str, str]:
+        """The body of the exchange request."""
+        return {"refresh": self._refresh_token}
+
+    def sync_lock(self) -> threading.Lock:
+        return self._lock
+
+    def async_lock(self) -> asyncio.Lock:
+        if self._async_lock is None:  # made on first use, inside the running loop
+            self._async_lock = asyncio.Lock()
+        return self._async_lock
+
     def sync_header(
         self, http: httpx.Client, refresh_url: str, headers: Optional[httpx.Headers] = None
     ) -> str:
-        header = self._current()
-        if header is not None:
-            return header
-        with self._lock:
-            header = self._current()  # another thread may have refreshed while we waited
-            if header is None:
-                response = http.post(refresh_url, json={"refresh": self._refresh_token}, headers=headers)
-                self._store(response)
-                header = "Bearer " + str(self._access)
-        return header
+        return sync_exchange_header(self, http, refresh_url, headers)
 
     async def async_header(
         self, http: httpx.AsyncClient, refresh_url: str, headers: Optional[httpx.Headers] = None
     ) -> str:
-        header = self._current()
-        if header is not None:
-            return header
-        if self._async_lock is None:
-            self._async_lock = asyncio.Lock()
-        async with self._async_lock:
-            header = self._current()
-            if header is None:
-                response = await http.post(
-                    refresh_url, json={"refresh": self._refresh_token}, headers=headers
-                )
-                self._store(response)
-                header = "Bearer " + str(self._access)
-        return header
+        return await async_exchange_header(self, http, refresh_url, headers)
 
     def invalidate(self, used_header: str) -> None:
         # Only forget the token that failed: if another caller already renewed it, keep the new one.
         if self._access is not None and used_header == "Bearer " + self._access:
             self._access = None
 
-    def _store(self, response: httpx.Response) -> None:
+    def store(self, response: httpx.Response) -> str:
+        """Keep the access token of an exchange's response; its header. Raises for a failed exchange."""
         if response.status_code != 200:
             body = decode_error_body(response.content)
             error_class = error_class_for_status(response.status_code)
@@ -171,6 +166,7 @@ class PersonalAccessTokenAuth(Auth):
             self._renew_at = float("inf")  # no expiry claim: renewed only after a 401
         self._access = access
         self.refresh_count += 1
+        return "Bearer " + str(access)
 
 
 def auth_for_key(api_key: str) -> Auth:

@@ -53,6 +53,20 @@ class InvalidArgumentError(LabelStudioError, TypeError, ValueError):
     request_sent: Optional[bool] = False
 
 
+class UsageError(LabelStudioError, RuntimeError):
+    """The SDK used in an order it cannot serve, such as reading an async pager's items before
+    awaiting it; nothing was sent. Also a ``RuntimeError``."""
+
+    request_sent: Optional[bool] = False
+
+
+class MissingDependencyError(LabelStudioError, ImportError):
+    """A helper needs an optional package that is not installed; the message says what to install.
+    Also an ``ImportError``."""
+
+    request_sent: Optional[bool] = False
+
+
 class FileAccessError(LabelStudioError, OSError):
     """A file to upload could not be opened or read (missing, a folder, no permission).
 

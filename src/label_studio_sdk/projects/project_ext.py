@@ -17,8 +17,9 @@ class ProjectExt:
 
     def get_label_interface(self) -> LabelInterface:
         """The project's labeling config as a ``LabelInterface`` (tags, validation, sample data)."""
+        from label_studio_sdk.core.errors import InvalidArgumentError
         from label_studio_sdk.label_interface.interface import LabelInterface
 
         if not self.label_config:
-            raise ValueError("this project has no label_config (was it fetched with its fields?)")
+            raise InvalidArgumentError("this project has no label_config (was it fetched with its fields?)")
         return LabelInterface(self.label_config)

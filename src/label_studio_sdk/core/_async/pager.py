@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Awaitable, Callable, Generator, Generic, List, Optional, TypeVar
 
 from .._pages import Page, PageCounter, nothing_to_release
-from ..errors import NotFoundError
+from ..errors import NotFoundError, UsageError
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ class AsyncPager(Generic[T]):
     # unasync: end
     def _require_first(self) -> Page[T]:
         if self._first is None:  # only an async pager that was not awaited yet
-            raise RuntimeError("await the pager (or start iterating) before reading this property")
+            raise UsageError("await the pager (or start iterating) before reading this property")
         return self._first
 
     @property

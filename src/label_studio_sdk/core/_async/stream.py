@@ -7,6 +7,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Generator, Optional
 import httpx
 
 from .._http_base import download_error
+from ..errors import UsageError
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
 
@@ -46,7 +47,7 @@ class AsyncByteStream(AsyncIterator[bytes]):
     @property
     def response(self) -> httpx.Response:
         if self._response is None:  # only an async stream before its first use
-            raise RuntimeError("await the stream (or start iterating) before reading the response")
+            raise UsageError("await the stream (or start iterating) before reading the response")
         return self._response
 
     @property

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Generic, Iterator, List, Optional, TypeVar
 
 from .._pages import Page, PageCounter, nothing_to_release
-from ..errors import NotFoundError
+from ..errors import NotFoundError, UsageError
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class SyncPager(Generic[T]):
 
     def _require_first(self) -> Page[T]:
         if self._first is None:  # only an async pager that was not awaited yet
-            raise RuntimeError("await the pager (or start iterating) before reading this property")
+            raise UsageError("await the pager (or start iterating) before reading this property")
         return self._first
 
     @property

@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Optional
 import httpx
 
 from .._http_base import download_error
+from ..errors import UsageError
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
 
@@ -45,7 +46,7 @@ class ByteStream(Iterator[bytes]):
     @property
     def response(self) -> httpx.Response:
         if self._response is None:  # only an async stream before its first use
-            raise RuntimeError("await the stream (or start iterating) before reading the response")
+            raise UsageError("await the stream (or start iterating) before reading the response")
         return self._response
 
     @property

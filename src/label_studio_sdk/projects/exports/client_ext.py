@@ -66,6 +66,7 @@ from label_studio_sdk.core.errors import (
     FileAccessError,
     InvalidArgumentError,
     LabelStudioError,
+    MissingDependencyError,
     NotFoundError,
     ResponseValidationError,
 )
@@ -420,8 +421,9 @@ def _import_pandas() -> Any:
     try:
         return importlib.import_module("pandas")
     except ImportError as exc:
-        raise ImportError(
-            "as_pandas needs pandas, an optional extra: pip install 'label-studio-sdk[pandas]'"
+        raise MissingDependencyError(
+            "as_pandas needs pandas, an optional extra: pip install 'label-studio-sdk[pandas]'; "
+            "no export was made"
         ) from exc
 
 

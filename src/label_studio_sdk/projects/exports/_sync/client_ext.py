@@ -348,7 +348,7 @@ class ExportsClientExt(ExportsClient):
             A ``pandas.DataFrame`` with one row per exported record (empty for an empty export).
 
         Raises:
-            ImportError: pandas is not installed.
+            MissingDependencyError: pandas is not installed (also an ImportError).
             ExportFormatNotOfferedError: the project does not offer ``export_type`` (before any snapshot).
             ExportFailedError: the server failed to build or convert the snapshot.
             ExportTimeoutError: the snapshot or its conversion was not ready within ``timeout`` seconds.
