@@ -25,11 +25,10 @@ This module holds what the overlay decides, written once; the clients that send 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+from label_studio_sdk.core import clock
 from label_studio_sdk.core.errors import ApiError, InvalidArgumentError, LabelStudioError
 from label_studio_sdk.core.options import RequestOptions
 from label_studio_sdk.core.serialization import dump_json
@@ -57,16 +56,11 @@ _SUMMED_COUNTS = ("task_count", "annotation_count", "prediction_count", "predict
 _JOINED_LISTS = ("file_upload_ids", "task_ids")
 
 
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-async def _async_sleep(seconds: float) -> None:
-    await asyncio.sleep(seconds)
-
-
-def _now() -> float:
-    return time.monotonic()
+# The overlay's own pauses and clock (its clients call them through this module, so tests can
+# replace them here without touching the retry sleeps of core).
+_sleep = clock.sleep
+_async_sleep = clock.async_sleep
+_now = clock.now
 
 
 @dataclass(frozen=True)

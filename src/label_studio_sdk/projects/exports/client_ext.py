@@ -30,7 +30,6 @@ This module holds what the overlay decides, written once; the clients that send 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import errno
 import gc
@@ -42,7 +41,6 @@ import os
 import re
 import secrets
 import tempfile
-import time
 import warnings
 from pathlib import Path
 from typing import (
@@ -62,6 +60,7 @@ from typing import (
 import httpx
 import pydantic
 
+from label_studio_sdk.core import clock
 from label_studio_sdk.core.errors import (
     FileAccessError,
     InvalidArgumentError,
@@ -125,16 +124,11 @@ _SAFE_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,10})$")
 _DISPOSITION_NAME = re.compile(r"""filename\*?=(?:[\w-]+'[\w-]*')?"?([^";]+)"?""", re.IGNORECASE)
 
 
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-async def _async_sleep(seconds: float) -> None:
-    await asyncio.sleep(seconds)
-
-
-def _now() -> float:
-    return time.monotonic()
+# The overlay's own pauses and clock (its clients call them through this module, so tests can
+# replace them here without touching the retry sleeps of core).
+_sleep = clock.sleep
+_async_sleep = clock.async_sleep
+_now = clock.now
 
 
 # --------------------------------------------------------------------------- what to export, how long to wait
