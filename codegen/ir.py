@@ -218,6 +218,8 @@ class Api:
     models: Dict[str, Model]  # by component name
     all_resources: List[Resource] = field(default_factory=list)  # depth first
     root_exports: List[Tuple[str, str]] = field(default_factory=list)  # (module in the package, name)
+    # Names `label_studio_sdk.client` resolves on first use: (name, function in the package that makes it).
+    client_lazy_names: List[Tuple[str, str]] = field(default_factory=list)
 
     def operations(self) -> List[Operation]:
         return [op for r in self.all_resources for op in r.operations]

@@ -198,11 +198,17 @@ class Loader:
         if location not in ("path", "query"):
             raise SpecError(f"{where}: parameters in {location!r} are not supported (path and query are)")
         wire = raw["name"]
+        param_type = self.type_of(raw.get("schema"), where)
+        if raw.get("x-sdk-id"):
+            # An ID the server's schema types as a string, while results carry it as an integer.
+            if param_type != TypeRef("str"):
+                raise SpecError(f"{where}: x-sdk-id marks a string parameter that also takes integer IDs")
+            param_type = TypeRef("union", args=(TypeRef("int"), TypeRef("str")))
         return Param(
             name=python_identifier(raw.get("x-sdk-name", wire), where),
             wire_name=wire,
             location=location,
-            type=self.type_of(raw.get("schema"), where),
+            type=param_type,
             required=bool(raw.get("required", location == "path")),
             description=first_line(raw.get("description")),
             json_query=bool(raw.get("x-sdk-json-query", False)),

@@ -30,7 +30,7 @@ def _class_path(value: Any, where: str) -> Tuple[str, str]:
 
 
 def declare_overlays(api: Api, config: Mapping[str, Any], package_dir: Optional[Path]) -> None:
-    """Attach the declared overlays to their groups and the extra root exports to ``api``."""
+    """Attach the declared overlays to their groups, and the extra root exports and lazy names to ``api``."""
     groups = {res.dotted: res for res in api.all_resources}
     for group, entry in (config.get("overlays") or {}).items():
         where = f"config.yaml: overlays.{group}"
@@ -45,6 +45,9 @@ def declare_overlays(api: Api, config: Mapping[str, Any], package_dir: Optional[
         res.overlay = Overlay(sync_module, sync_class, async_module, async_class, overrides)
         if package_dir is not None:
             check_overlay(res, res.overlay, package_dir)
+    api.client_lazy_names = [
+        (str(name), str(function)) for name, function in (config.get("client_lazy_names") or {}).items()
+    ]
     api.root_exports = [
         (str(module), str(name))
         for module, names in (config.get("root_exports") or {}).items()

@@ -406,7 +406,16 @@ ROOT_EXPORTS = [
 def root_view(api: Api) -> Dict[str, Any]:
     imports = Imports()
     children = [_child_view(res, imports) for res in api.resources]
-    return {"type_checking": imports.render(), "children": children}
+    lazy_names = [
+        {
+            "name": name,
+            "module": f"{PACKAGE}.{target.rpartition('.')[0]}",
+            "function": target.rpartition(".")[2],
+            "qualified": f"{PACKAGE}.client.{name}",
+        }
+        for name, target in api.client_lazy_names
+    ]
+    return {"type_checking": imports.render(), "children": children, "lazy_names": lazy_names}
 
 
 # ---------------------------------------------------------------------------------------- reference.md

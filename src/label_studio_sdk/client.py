@@ -695,7 +695,7 @@ class AsyncLabelStudio:
 
 
 def __getattr__(name: str) -> Any:
-    """``from label_studio_sdk.client import Client`` (0.x's path): the deprecated 0.x client, with a warning."""
+    """Names this module resolves on first use, each through a hand-written function (codegen/config.yaml)."""
     if name == "Client":
         from label_studio_sdk._legacy.deprecated import legacy_name
 

@@ -314,12 +314,12 @@ async def test_ml_train_async(async_client: AsyncLabelStudio, respx_mock: respx.
 
 
 def test_ml_list_model_versions(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/ml/id-value/versions").mock(
+    route = respx_mock.route(method="GET", path="/api/ml/7/versions").mock(
         return_value=httpx.Response(
             200, json=json.loads('{"versions": ["versions-value"], "message": "message-value"}')
         )
     )
-    result = client.ml.list_model_versions("id-value")
+    result = client.ml.list_model_versions(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -333,12 +333,12 @@ def test_ml_list_model_versions(client: LabelStudio, respx_mock: respx.MockRoute
 async def test_ml_list_model_versions_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="GET", path="/api/ml/id-value/versions").mock(
+    route = respx_mock.route(method="GET", path="/api/ml/7/versions").mock(
         return_value=httpx.Response(
             200, json=json.loads('{"versions": ["versions-value"], "message": "message-value"}')
         )
     )
-    result = await async_client.ml.list_model_versions("id-value")
+    result = await async_client.ml.list_model_versions(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"

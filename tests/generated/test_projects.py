@@ -955,7 +955,7 @@ async def test_projects_exports_create_async(
 
 
 def test_projects_exports_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/3").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -963,7 +963,7 @@ def test_projects_exports_get(client: LabelStudio, respx_mock: respx.MockRouter)
             ),
         )
     )
-    result = client.projects.exports.get(3, "export_pk-value")
+    result = client.projects.exports.get(3, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -977,7 +977,7 @@ def test_projects_exports_get(client: LabelStudio, respx_mock: respx.MockRouter)
 async def test_projects_exports_get_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/3").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -985,7 +985,7 @@ async def test_projects_exports_get_async(
             ),
         )
     )
-    result = await async_client.projects.exports.get(3, "export_pk-value")
+    result = await async_client.projects.exports.get(3, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -997,10 +997,10 @@ async def test_projects_exports_get_async(
 
 
 def test_projects_exports_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/export_pk-value").mock(
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/3").mock(
         return_value=httpx.Response(204)
     )
-    result = client.projects.exports.delete(3, "export_pk-value")
+    result = client.projects.exports.delete(3, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -1012,10 +1012,10 @@ def test_projects_exports_delete(client: LabelStudio, respx_mock: respx.MockRout
 async def test_projects_exports_delete_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/export_pk-value").mock(
+    route = respx_mock.route(method="DELETE", path="/api/projects/3/exports/3").mock(
         return_value=httpx.Response(204)
     )
-    result = await async_client.projects.exports.delete(3, "export_pk-value")
+    result = await async_client.projects.exports.delete(3, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -1025,12 +1025,10 @@ async def test_projects_exports_delete_async(
 
 
 def test_projects_exports_convert(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="POST", path="/api/projects/3/exports/export_pk-value/convert").mock(
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/3/convert").mock(
         return_value=httpx.Response(200, json=json.loads('{"export_type": "JSON", "converted_format": 3}'))
     )
-    result = client.projects.exports.convert(
-        3, "export_pk-value", export_type="JSON", download_resources=True
-    )
+    result = client.projects.exports.convert(3, 3, export_type="JSON", download_resources=True)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -1045,12 +1043,10 @@ def test_projects_exports_convert(client: LabelStudio, respx_mock: respx.MockRou
 async def test_projects_exports_convert_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="POST", path="/api/projects/3/exports/export_pk-value/convert").mock(
+    route = respx_mock.route(method="POST", path="/api/projects/3/exports/3/convert").mock(
         return_value=httpx.Response(200, json=json.loads('{"export_type": "JSON", "converted_format": 3}'))
     )
-    result = await async_client.projects.exports.convert(
-        3, "export_pk-value", export_type="JSON", download_resources=True
-    )
+    result = await async_client.projects.exports.convert(3, 3, export_type="JSON", download_resources=True)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -1063,10 +1059,10 @@ async def test_projects_exports_convert_async(
 
 
 def test_projects_exports_download(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value/download").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/3/download").mock(
         return_value=httpx.Response(200, content=b"chunk-1chunk-2")
     )
-    result = client.projects.exports.download(3, "export_pk-value", export_type="JSON")
+    result = client.projects.exports.download(3, 3, export_type="JSON")
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -1078,13 +1074,10 @@ def test_projects_exports_download(client: LabelStudio, respx_mock: respx.MockRo
 async def test_projects_exports_download_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/3/exports/export_pk-value/download").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/3/exports/3/download").mock(
         return_value=httpx.Response(200, content=b"chunk-1chunk-2")
     )
-    result = [
-        chunk
-        async for chunk in async_client.projects.exports.download(3, "export_pk-value", export_type="JSON")
-    ]
+    result = [chunk async for chunk in async_client.projects.exports.download(3, 3, export_type="JSON")]
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"

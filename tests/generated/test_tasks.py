@@ -10,7 +10,7 @@ from label_studio_sdk import AsyncLabelStudio, LabelStudio
 
 
 def test_tasks_create_many_status(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/7/imports/import_pk-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/7/imports/3/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -18,7 +18,7 @@ def test_tasks_create_many_status(client: LabelStudio, respx_mock: respx.MockRou
             ),
         )
     )
-    result = client.tasks.create_many_status(7, "import_pk-value")
+    result = client.tasks.create_many_status(7, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -32,7 +32,7 @@ def test_tasks_create_many_status(client: LabelStudio, respx_mock: respx.MockRou
 async def test_tasks_create_many_status_async(
     async_client: AsyncLabelStudio, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.route(method="GET", path="/api/projects/7/imports/import_pk-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/projects/7/imports/3/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -40,7 +40,7 @@ async def test_tasks_create_many_status_async(
             ),
         )
     )
-    result = await async_client.tasks.create_many_status(7, "import_pk-value")
+    result = await async_client.tasks.create_many_status(7, 3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -213,7 +213,7 @@ async def test_tasks_create_async(async_client: AsyncLabelStudio, respx_mock: re
 
 
 def test_tasks_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/tasks/id-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/tasks/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -221,7 +221,7 @@ def test_tasks_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
             ),
         )
     )
-    result = client.tasks.get("id-value")
+    result = client.tasks.get(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -233,7 +233,7 @@ def test_tasks_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
 
 
 async def test_tasks_get_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/tasks/id-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/tasks/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -241,7 +241,7 @@ async def test_tasks_get_async(async_client: AsyncLabelStudio, respx_mock: respx
             ),
         )
     )
-    result = await async_client.tasks.get("id-value")
+    result = await async_client.tasks.get(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -253,10 +253,8 @@ async def test_tasks_get_async(async_client: AsyncLabelStudio, respx_mock: respx
 
 
 def test_tasks_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/tasks/id-value/").mock(
-        return_value=httpx.Response(204)
-    )
-    result = client.tasks.delete("id-value")
+    route = respx_mock.route(method="DELETE", path="/api/tasks/7/").mock(return_value=httpx.Response(204))
+    result = client.tasks.delete(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -266,10 +264,8 @@ def test_tasks_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None
 
 
 async def test_tasks_delete_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/tasks/id-value/").mock(
-        return_value=httpx.Response(204)
-    )
-    result = await async_client.tasks.delete("id-value")
+    route = respx_mock.route(method="DELETE", path="/api/tasks/7/").mock(return_value=httpx.Response(204))
+    result = await async_client.tasks.delete(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -279,7 +275,7 @@ async def test_tasks_delete_async(async_client: AsyncLabelStudio, respx_mock: re
 
 
 def test_tasks_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="PATCH", path="/api/tasks/id-value/").mock(
+    route = respx_mock.route(method="PATCH", path="/api/tasks/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -287,7 +283,7 @@ def test_tasks_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
             ),
         )
     )
-    result = client.tasks.update("id-value", data={"key": {"key": "value"}}, project=3)
+    result = client.tasks.update(7, data={"key": {"key": "value"}}, project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -300,7 +296,7 @@ def test_tasks_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
 
 
 async def test_tasks_update_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="PATCH", path="/api/tasks/id-value/").mock(
+    route = respx_mock.route(method="PATCH", path="/api/tasks/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -308,7 +304,7 @@ async def test_tasks_update_async(async_client: AsyncLabelStudio, respx_mock: re
             ),
         )
     )
-    result = await async_client.tasks.update("id-value", data={"key": {"key": "value"}}, project=3)
+    result = await async_client.tasks.update(7, data={"key": {"key": "value"}}, project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"

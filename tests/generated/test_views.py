@@ -164,7 +164,7 @@ async def test_views_delete_all_async(async_client: AsyncLabelStudio, respx_mock
 
 
 def test_views_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/dm/views/id-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/dm/views/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -172,7 +172,7 @@ def test_views_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
             ),
         )
     )
-    result = client.views.get("id-value")
+    result = client.views.get(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -184,7 +184,7 @@ def test_views_get(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
 
 
 async def test_views_get_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="GET", path="/api/dm/views/id-value/").mock(
+    route = respx_mock.route(method="GET", path="/api/dm/views/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -192,7 +192,7 @@ async def test_views_get_async(async_client: AsyncLabelStudio, respx_mock: respx
             ),
         )
     )
-    result = await async_client.views.get("id-value")
+    result = await async_client.views.get(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -204,10 +204,8 @@ async def test_views_get_async(async_client: AsyncLabelStudio, respx_mock: respx
 
 
 def test_views_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/dm/views/id-value/").mock(
-        return_value=httpx.Response(204)
-    )
-    result = client.views.delete("id-value")
+    route = respx_mock.route(method="DELETE", path="/api/dm/views/7/").mock(return_value=httpx.Response(204))
+    result = client.views.delete(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -217,10 +215,8 @@ def test_views_delete(client: LabelStudio, respx_mock: respx.MockRouter) -> None
 
 
 async def test_views_delete_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="DELETE", path="/api/dm/views/id-value/").mock(
-        return_value=httpx.Response(204)
-    )
-    result = await async_client.views.delete("id-value")
+    route = respx_mock.route(method="DELETE", path="/api/dm/views/7/").mock(return_value=httpx.Response(204))
+    result = await async_client.views.delete(7)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
@@ -230,7 +226,7 @@ async def test_views_delete_async(async_client: AsyncLabelStudio, respx_mock: re
 
 
 def test_views_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="PATCH", path="/api/dm/views/id-value/").mock(
+    route = respx_mock.route(method="PATCH", path="/api/dm/views/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -239,7 +235,7 @@ def test_views_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
         )
     )
     result = client.views.update(
-        "id-value",
+        7,
         data={
             "filters": {
                 "conjunction": "or",
@@ -270,7 +266,7 @@ def test_views_update(client: LabelStudio, respx_mock: respx.MockRouter) -> None
 
 
 async def test_views_update_async(async_client: AsyncLabelStudio, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.route(method="PATCH", path="/api/dm/views/id-value/").mock(
+    route = respx_mock.route(method="PATCH", path="/api/dm/views/7/").mock(
         return_value=httpx.Response(
             200,
             json=json.loads(
@@ -279,7 +275,7 @@ async def test_views_update_async(async_client: AsyncLabelStudio, respx_mock: re
         )
     )
     result = await async_client.views.update(
-        "id-value",
+        7,
         data={
             "filters": {
                 "conjunction": "or",

@@ -18,11 +18,11 @@ def test_webhooks_list(client: LabelStudio, respx_mock: respx.MockRouter) -> Non
             ),
         )
     )
-    result = client.webhooks.list(project="project-value")
+    result = client.webhooks.list(project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("project", "project-value")]
+    assert sorted(request.url.params.multi_items()) == [("project", "3")]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -43,11 +43,11 @@ async def test_webhooks_list_async(async_client: AsyncLabelStudio, respx_mock: r
             ),
         )
     )
-    result = await async_client.webhooks.list(project="project-value")
+    result = await async_client.webhooks.list(project=3)
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.headers["authorization"] == "Token test-token"
-    assert sorted(request.url.params.multi_items()) == [("project", "project-value")]
+    assert sorted(request.url.params.multi_items()) == [("project", "3")]
     assert request.content == b""
     assert [
         item.model_dump(mode="json", by_alias=True, exclude_unset=True)

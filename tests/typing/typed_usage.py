@@ -67,8 +67,8 @@ def sync_usage(client: LabelStudio) -> None:
         assert_type(page.items, List[Task])
     task = client.tasks.create(project=project_id, data={"text": "b"})
     assert_type(task, BaseTask)
-    assert_type(client.tasks.get(str(task.id)), DataManagerTaskSerializer)
-    assert_type(client.tasks.update(str(task.id), data={"text": "c"}), BaseTask)
+    assert_type(client.tasks.get(task.id), DataManagerTaskSerializer)
+    assert_type(client.tasks.update(task.id, data={"text": "c"}), BaseTask)
 
     annotation = client.annotations.create(task.id, result=[{"type": "choices", "value": {"choices": ["A"]}}])
     assert_type(annotation, Annotation)
@@ -85,9 +85,9 @@ def sync_usage(client: LabelStudio) -> None:
     snapshot = client.projects.exports.create(project_id, title="nightly")
     assert_type(snapshot, ExportSnapshot)
     assert_type(client.projects.exports.list(project_id), List[Export])
-    converted = client.projects.exports.convert(project_id, str(snapshot.id), export_type="CSV")
+    converted = client.projects.exports.convert(project_id, snapshot.id, export_type="CSV")
     assert_type(converted, ExportsConvertResponse)
-    with client.projects.exports.download(project_id, str(snapshot.id), export_type="CSV") as stream:
+    with client.projects.exports.download(project_id, snapshot.id, export_type="CSV") as stream:
         assert_type(stream, ByteStream)
         data: bytes = download(stream)
     assert_type(client.projects.exports.download_sync(project_id, export_type="JSON"), ByteStream)
@@ -96,7 +96,7 @@ def sync_usage(client: LabelStudio) -> None:
     assert_type(client.import_storage.local.sync(storage.id), LocalFilesImportStorage)
     view = client.views.create(project=project_id, data=ViewsCreateRequestData(ordering=["tasks:id"]))
     assert_type(view, View)
-    assert_type(client.webhooks.list(project=str(project_id)), List[Webhook])
+    assert_type(client.webhooks.list(project=project_id), List[Webhook])
     assert_type(client.files.download("upload/1/photo.jpg"), ByteStream)
     edition = client.versions.get().edition
     print(data, edition)
@@ -122,7 +122,7 @@ async def async_usage(client: AsyncLabelStudio) -> None:
     await client.tasks.delete_all_tasks(1)
     imported = await client.projects.import_tasks(1, files=["tasks.csv"])
     assert_type(imported, ProjectsImportTasksResponse)
-    assert_type(await client.projects.exports.get(1, "2"), Export)
+    assert_type(await client.projects.exports.get(1, 2), Export)
     chunks = [chunk async for chunk in client.projects.exports.download(1, "2")]
     assert_type(chunks, List[bytes])
     stream = await client.files.download("upload/1/photo.jpg")

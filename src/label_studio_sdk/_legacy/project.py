@@ -843,13 +843,13 @@ class Project(Client):
 
     def get_task(self, task_id: int) -> Dict[str, Any]:
         """One task with its annotations, predictions and drafts."""
-        return _dump(self.ls.tasks.get(str(task_id)))
+        return _dump(self.ls.tasks.get(task_id))
 
     def update_task(self, task_id: int, **kwargs: Any) -> Dict[str, Any]:
         """Change fields of a task (``data``, ``meta``, ...); returns the updated task."""
         method = self.ls.tasks.update
         typed, extra = _split(method, kwargs)
-        return _dump(method(str(task_id), **typed, request_options=_options(body=extra)))
+        return _dump(method(task_id, **typed, request_options=_options(body=extra)))
 
     def get_files_from_tasks(self, tasks: Any, get_tasks: bool = False) -> List[str]:
         """Download the media files the tasks refer to; returns their local paths, task by task.
@@ -1469,7 +1469,7 @@ class Project(Client):
         pause = 0.25
         conversion: Optional[str] = None  # the conversion's export_type once started
         while True:
-            snapshot = self.ls.projects.exports.get(self.id, str(export_id))
+            snapshot = self.ls.projects.exports.get(self.id, export_id)
             status: Optional[str] = snapshot.status
             if status == ExportSnapshotStatus.FAILED:
                 raise ExportFailedError(project_id=self.id, snapshot_id=export_id, status=status)
@@ -1505,7 +1505,7 @@ class Project(Client):
 
     def export_snapshot_status(self, export_id: int) -> ExportSnapshotStatus:
         """The snapshot's current state (``.is_completed()``, ``.is_failed()``, ``.response``)."""
-        return ExportSnapshotStatus(_dump(self.ls.projects.exports.get(self.id, str(export_id))))
+        return ExportSnapshotStatus(_dump(self.ls.projects.exports.get(self.id, export_id)))
 
     def export_snapshot_download(
         self, export_id: int, export_type: str = "JSON", path: str = "."

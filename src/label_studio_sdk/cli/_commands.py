@@ -904,7 +904,16 @@ COMMANDS = {
         "GET /api/projects/{id}/exports/{export_pk}",
         (
             Opt("project-id", "project_id", "id", "int", "path", True, (), "Numeric ID of the project."),
-            Opt("export-pk", "export_pk", "export_pk", "str", "path", True, (), "ID of the export snapshot."),
+            Opt(
+                "export-pk",
+                "export_pk",
+                "export_pk",
+                "scalar",
+                "path",
+                True,
+                (),
+                "ID of the export snapshot.",
+            ),
         ),
     ),
     "projects exports delete": Command(
@@ -915,7 +924,16 @@ COMMANDS = {
         "DELETE /api/projects/{id}/exports/{export_pk}",
         (
             Opt("project-id", "project_id", "id", "int", "path", True, (), "Numeric ID of the project."),
-            Opt("export-pk", "export_pk", "export_pk", "str", "path", True, (), "ID of the export snapshot."),
+            Opt(
+                "export-pk",
+                "export_pk",
+                "export_pk",
+                "scalar",
+                "path",
+                True,
+                (),
+                "ID of the export snapshot.",
+            ),
         ),
     ),
     "projects exports convert": Command(
@@ -930,7 +948,7 @@ COMMANDS = {
                 "export-pk",
                 "export_pk",
                 "export_pk",
-                "str",
+                "scalar",
                 "path",
                 True,
                 (),
@@ -985,7 +1003,16 @@ COMMANDS = {
         "GET /api/projects/{id}/exports/{export_pk}/download",
         (
             Opt("project-id", "project_id", "id", "int", "path", True, (), "Numeric ID of the project."),
-            Opt("export-pk", "export_pk", "export_pk", "str", "path", True, (), "ID of the export snapshot."),
+            Opt(
+                "export-pk",
+                "export_pk",
+                "export_pk",
+                "scalar",
+                "path",
+                True,
+                (),
+                "ID of the export snapshot.",
+            ),
             Opt(
                 "export-type",
                 "export_type",
@@ -1184,7 +1211,7 @@ COMMANDS = {
                 "import-pk",
                 "import_pk",
                 "import_pk",
-                "str",
+                "scalar",
                 "path",
                 True,
                 (),
@@ -1328,7 +1355,7 @@ COMMANDS = {
         "Fetch one task with its annotations, predictions and drafts.",
         "json",
         "GET /api/tasks/{id}/",
-        (Opt("id", "id", "id", "str", "path", True, (), "ID of the task."),),
+        (Opt("id", "id", "id", "scalar", "path", True, (), "ID of the task."),),
     ),
     "tasks delete": Command(
         "tasks",
@@ -1336,7 +1363,7 @@ COMMANDS = {
         "Remove one task for good.",
         "none",
         "DELETE /api/tasks/{id}/",
-        (Opt("id", "id", "id", "str", "path", True, (), "ID of the task."),),
+        (Opt("id", "id", "id", "scalar", "path", True, (), "ID of the task."),),
     ),
     "tasks update": Command(
         "tasks",
@@ -1345,7 +1372,7 @@ COMMANDS = {
         "json",
         "PATCH /api/tasks/{id}/",
         (
-            Opt("id", "id", "id", "str", "path", True, (), "ID of the task."),
+            Opt("id", "id", "id", "scalar", "path", True, (), "ID of the task."),
             Opt(
                 "data-field",
                 "data",
@@ -7897,7 +7924,7 @@ COMMANDS = {
         "Fetch one Data Manager view by its ID.",
         "json",
         "GET /api/dm/views/{id}/",
-        (Opt("id", "id", "id", "str", "path", True, (), "ID of the view."),),
+        (Opt("id", "id", "id", "scalar", "path", True, (), "ID of the view."),),
     ),
     "views delete": Command(
         "views",
@@ -7905,7 +7932,7 @@ COMMANDS = {
         "Remove one Data Manager view.",
         "none",
         "DELETE /api/dm/views/{id}/",
-        (Opt("id", "id", "id", "str", "path", True, (), "ID of the view."),),
+        (Opt("id", "id", "id", "scalar", "path", True, (), "ID of the view."),),
     ),
     "views update": Command(
         "views",
@@ -7914,7 +7941,7 @@ COMMANDS = {
         "json",
         "PATCH /api/dm/views/{id}/",
         (
-            Opt("id", "id", "id", "str", "path", True, (), "ID of the view."),
+            Opt("id", "id", "id", "scalar", "path", True, (), "ID of the view."),
             Opt(
                 "data-field",
                 "data",
@@ -8369,7 +8396,7 @@ COMMANDS = {
         "List the model versions an ML backend reports.",
         "json",
         "GET /api/ml/{id}/versions",
-        (Opt("id", "id", "id", "str", "path", True, (), "ID of the ML backend."),),
+        (Opt("id", "id", "id", "scalar", "path", True, (), "ID of the ML backend."),),
     ),
     "webhooks list": Command(
         "webhooks",
@@ -8382,7 +8409,7 @@ COMMANDS = {
                 "project",
                 "project",
                 "project",
-                "str",
+                "scalar",
                 "query",
                 False,
                 (),

@@ -28,7 +28,7 @@ class WebhooksClient:
     def list(
         self,
         *,
-        project: Optional[str] = OMIT,
+        project: Optional[Union[int, str]] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Webhook]:
         """List the webhooks of the caller's organization, optionally only one project's.
@@ -252,7 +252,7 @@ class AsyncWebhooksClient:
     async def list(
         self,
         *,
-        project: Optional[str] = OMIT,
+        project: Optional[Union[int, str]] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Webhook]:
         """List the webhooks of the caller's organization, optionally only one project's.

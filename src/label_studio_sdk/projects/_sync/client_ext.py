@@ -187,7 +187,7 @@ class ProjectsClientExt(ProjectsClient):
         watch = _JobWatch(project_id, answer.import_, wait_timeout)
         options = _poll_options(request_options)
         while True:
-            job = tasks.create_many_status(project_id, str(answer.import_), request_options=options)
+            job = tasks.create_many_status(project_id, answer.import_, request_options=options)
             done = watch.check(job)
             if done is not None:
                 return done

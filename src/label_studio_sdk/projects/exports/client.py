@@ -175,7 +175,7 @@ class ExportsClient:
     def get(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         request_options: Optional[RequestOptions] = None,
     ) -> Export:
@@ -199,7 +199,7 @@ class ExportsClient:
     def delete(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         request_options: Optional[RequestOptions] = None,
     ) -> None:
@@ -219,7 +219,7 @@ class ExportsClient:
     def convert(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         export_type: Optional[ExportFormat] = OMIT,
         download_resources: Optional[bool] = OMIT,
@@ -248,7 +248,7 @@ class ExportsClient:
     def download(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         export_type: Optional[ExportFormat] = OMIT,
         request_options: Optional[RequestOptions] = None,
@@ -426,7 +426,7 @@ class AsyncExportsClient:
     async def get(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         request_options: Optional[RequestOptions] = None,
     ) -> Export:
@@ -450,7 +450,7 @@ class AsyncExportsClient:
     async def delete(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         request_options: Optional[RequestOptions] = None,
     ) -> None:
@@ -470,7 +470,7 @@ class AsyncExportsClient:
     async def convert(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         export_type: Optional[ExportFormat] = OMIT,
         download_resources: Optional[bool] = OMIT,
@@ -499,7 +499,7 @@ class AsyncExportsClient:
     def download(
         self,
         project_id: int,
-        export_pk: str,
+        export_pk: Union[int, str],
         *,
         export_type: Optional[ExportFormat] = OMIT,
         request_options: Optional[RequestOptions] = None,

@@ -396,7 +396,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         finally:
             if not plan.keep_snapshot:
                 try:
-                    await self.delete(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+                    await self.delete(plan.project_id, snapshot.id, request_options=plan.request_options)
                 except LabelStudioError as error:
                     _not_deleted(plan, snapshot.id, error)
 
@@ -405,7 +405,7 @@ class AsyncExportsClientExt(AsyncExportsClient):
         schedule = _Schedule(plan)
         while not _built(plan, snapshot):
             await _shared._async_sleep(schedule.next_pause(snapshot.id, snapshot.status, None))
-            snapshot = await self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = await self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         if not plan.converts:
             return snapshot.id
 
@@ -415,23 +415,23 @@ class AsyncExportsClientExt(AsyncExportsClient):
         if existing is None:
             started = await self.convert(
                 plan.project_id,
-                str(snapshot.id),
+                snapshot.id,
                 export_type=plan.export_type,
                 download_resources=plan.download_resources,
                 request_options=plan.request_options,
             )
             conversion_id = started.converted_format
-            snapshot = await self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = await self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         while not _converted(plan, snapshot, conversion_id):
             status = _conversion_status(plan, snapshot, conversion_id)
             await _shared._async_sleep(schedule.next_pause(snapshot.id, status, plan.export_type))
-            snapshot = await self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = await self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         return snapshot.id
 
     async def _open_download(self, plan: _Plan, snapshot_id: int) -> AsyncByteStream:
         return await self.download(
             plan.project_id,
-            str(snapshot_id),
+            snapshot_id,
             export_type=plan.export_type,
             request_options=plan.request_options,
         )

@@ -397,7 +397,7 @@ class ExportsClientExt(ExportsClient):
         finally:
             if not plan.keep_snapshot:
                 try:
-                    self.delete(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+                    self.delete(plan.project_id, snapshot.id, request_options=plan.request_options)
                 except LabelStudioError as error:
                     _not_deleted(plan, snapshot.id, error)
 
@@ -406,7 +406,7 @@ class ExportsClientExt(ExportsClient):
         schedule = _Schedule(plan)
         while not _built(plan, snapshot):
             _shared._sleep(schedule.next_pause(snapshot.id, snapshot.status, None))
-            snapshot = self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         if not plan.converts:
             return snapshot.id
 
@@ -416,23 +416,23 @@ class ExportsClientExt(ExportsClient):
         if existing is None:
             started = self.convert(
                 plan.project_id,
-                str(snapshot.id),
+                snapshot.id,
                 export_type=plan.export_type,
                 download_resources=plan.download_resources,
                 request_options=plan.request_options,
             )
             conversion_id = started.converted_format
-            snapshot = self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         while not _converted(plan, snapshot, conversion_id):
             status = _conversion_status(plan, snapshot, conversion_id)
             _shared._sleep(schedule.next_pause(snapshot.id, status, plan.export_type))
-            snapshot = self.get(plan.project_id, str(snapshot.id), request_options=plan.request_options)
+            snapshot = self.get(plan.project_id, snapshot.id, request_options=plan.request_options)
         return snapshot.id
 
     def _open_download(self, plan: _Plan, snapshot_id: int) -> ByteStream:
         return self.download(
             plan.project_id,
-            str(snapshot_id),
+            snapshot_id,
             export_type=plan.export_type,
             request_options=plan.request_options,
         )
