@@ -10,19 +10,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import json
 import threading
 import time
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 import httpx
 
 from ._async.token import exchange_header as async_exchange_header
 from ._sync.token import exchange_header as sync_exchange_header
 from .errors import ApiError, decode_error_body, error_class_for_status
+
+if TYPE_CHECKING:
+    import asyncio
 
 REFRESH_PATH = "api/token/refresh/"
 # Renew this long before expiry, at most; short-lived tokens renew at 90% of their life.
@@ -114,6 +116,8 @@ class PersonalAccessTokenAuth(Auth):
 
     def async_lock(self) -> asyncio.Lock:
         if self._async_lock is None:  # made on first use, inside the running loop
+            import asyncio  # only async code gets here; sync programs never import it
+
             self._async_lock = asyncio.Lock()
         return self._async_lock
 

@@ -3,7 +3,6 @@ replace ``sleep``/``async_sleep``/``now`` here once for every retry, poll and de
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 
@@ -12,6 +11,8 @@ def sleep(seconds: float) -> None:
 
 
 async def async_sleep(seconds: float) -> None:
+    import asyncio  # here, not at the top: sync programs never pay for importing asyncio
+
     await asyncio.sleep(seconds)
 
 

@@ -13,4 +13,7 @@ class ApiModel(BaseModel):
         extra="allow",
         populate_by_name=True,
         protected_namespaces=(),  # fields such as `model_version` are real API fields
+        # A model is built (its validator compiled) on first use, not when its module is imported:
+        # touching a group imports every model its methods name, and most are never used.
+        defer_build=True,
     )

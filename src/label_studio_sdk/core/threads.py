@@ -3,7 +3,6 @@ event loop keeps running; the generated sync twin of the same code calls it in p
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Callable, TypeVar
 
 R = TypeVar("R")
@@ -11,6 +10,8 @@ R = TypeVar("R")
 
 async def to_thread(function: Callable[..., R], *args: Any) -> R:
     """``function(*args)`` in a worker thread (what async code awaits)."""
+    import asyncio  # only async code gets here
+
     return await asyncio.to_thread(function, *args)
 
 

@@ -846,7 +846,7 @@ def published(project: Path, command: str) -> subprocess.CompletedProcess[str]:
         )
     env = {key: value for key, value in os.environ.items() if not key.startswith("LABEL_STUDIO_")}
     return subprocess.run(
-        [str(python), "-m", "label_studio_sdk.converter.main", *shlex.split(command)],
+        [str(python), "-I", "-m", "label_studio_sdk.converter.main", *shlex.split(command)],
         capture_output=True,
         text=True,
         cwd=project,
