@@ -15,6 +15,7 @@ import yaml
 
 from .ir import Api, Field, Model, Operation, Pagination, Param, Resource, TypeRef
 from .overlays import declare_overlays
+from .shapes import merge_same_shapes
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Attribute names pydantic's BaseModel already uses; a field with one of these names gets a "_" suffix.
@@ -442,13 +443,15 @@ class Loader:
         for res in top:
             walk(res)
         info = self.spec.get("info", {})
-        return Api(
+        api = Api(
             title=info.get("title", ""),
             version=str(info.get("version", "")),
             resources=top,
             models=self.models,
             all_resources=ordered,
         )
+        merge_same_shapes(api)
+        return api
 
     def check_model_modules(self) -> None:
         modules: Dict[str, str] = {}

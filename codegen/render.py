@@ -288,6 +288,10 @@ def _resolve_alias(type_ref: TypeRef, api: Api) -> TypeRef:
     return type_ref
 
 
+def _is_object_model(type_ref: TypeRef, api: Api) -> bool:
+    return type_ref.kind == "model" and bool(type_ref.ref) and api.models[str(type_ref.ref)].kind == "object"
+
+
 def _is_class_like(type_ref: TypeRef, api: Api) -> bool:
     if type_ref.nullable:
         return False
@@ -714,10 +718,7 @@ def _test_case(
         "kind": op.returns_kind,
         "items_wire": items_wire,
         "is_list": op.returns is not None and _resolve_alias(op.returns, api).kind == "list",
-        "is_model": op.returns is not None
-        and op.returns.kind == "model"
-        and bool(op.returns.ref)
-        and api.models[op.returns.ref].kind == "object",
+        "is_model": op.returns is not None and _is_object_model(_resolve_alias(op.returns, api), api),
     }
 
 
