@@ -169,6 +169,16 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class OverlayMethod:
+    """A public method of an overlay class, as its sync twin has it (for reference.md)."""
+
+    name: str
+    arguments: Tuple[str, ...]  # "project_id: int", "*", "timeout: Optional[float] = 600.0", ...
+    returns: str
+    doc: str
+
+
+@dataclass(frozen=True)
 class Overlay:
     """Hand-written subclasses a group's parent hands out (declared in codegen/config.yaml)."""
 
@@ -177,6 +187,7 @@ class Overlay:
     async_module: str
     async_class: str
     overrides: Tuple[str, ...] = ()  # generated methods the subclasses replace
+    methods: Tuple[OverlayMethod, ...] = ()  # its public methods, read from the async source
 
 
 @dataclass

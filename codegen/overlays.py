@@ -11,10 +11,12 @@ method is replaced unannounced.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 from typing import Any, List, Mapping, Optional, Tuple
 
-from .ir import Api, Overlay, Resource
+from .ir import Api, Overlay, OverlayMethod, Resource
+from .unasync import drop_awaitable, rename_identifiers
 
 
 class OverlayError(ValueError):
@@ -44,7 +46,11 @@ def declare_overlays(api: Api, config: Mapping[str, Any], package_dir: Optional[
         overrides = tuple(str(name) for name in entry.get("overrides") or ())
         res.overlay = Overlay(sync_module, sync_class, async_module, async_class, overrides)
         if package_dir is not None:
-            check_overlay(res, res.overlay, package_dir)
+            methods = check_overlay(res, res.overlay, package_dir)
+            names = (config.get("unasync") or {}).get("names") or {}
+            res.overlay = dataclasses.replace(
+                res.overlay, methods=tuple(_described(method, names) for method in methods)
+            )
     api.client_lazy_names = [
         (str(name), str(function)) for name, function in (config.get("client_lazy_names") or {}).items()
     ]
@@ -61,7 +67,47 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Tuple[List[
     return names, arguments.kwarg is not None
 
 
-def check_overlay(res: Resource, overlay: Overlay, package_dir: Path) -> None:
+def _described(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Mapping[str, str]) -> OverlayMethod:
+    """A method's signature and docstring, renamed the way its sync twin is (``AsyncPager`` -> ``SyncPager``)."""
+    arguments = function.args
+    texts: List[str] = []
+    positional = arguments.posonlyargs + arguments.args
+    defaults: List[Optional[ast.expr]] = [None] * (len(positional) - len(arguments.defaults)) + list(
+        arguments.defaults
+    )
+    for argument, default in zip(positional, defaults):
+        if argument.arg != "self":
+            texts.append(_argument(argument, default))
+    if arguments.vararg is not None:
+        texts.append("*" + _argument(arguments.vararg, None))
+    elif arguments.kwonlyargs:
+        texts.append("*")
+    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        texts.append(_argument(argument, default))
+    if arguments.kwarg is not None:
+        texts.append("**" + _argument(arguments.kwarg, None))
+    returns = ast.unparse(function.returns) if function.returns is not None else "None"
+    return OverlayMethod(
+        name=function.name,
+        arguments=tuple(drop_awaitable(rename_identifiers(text, names)) for text in texts),
+        returns=drop_awaitable(rename_identifiers(returns, names)),
+        doc=rename_identifiers(ast.get_docstring(function) or "", names),
+    )
+
+
+def _argument(argument: ast.arg, default: Optional[ast.expr]) -> str:
+    text = argument.arg
+    if argument.annotation is not None:
+        text += ": " + ast.unparse(argument.annotation)
+    if default is not None:
+        text += (" = " if argument.annotation is not None else "=") + ast.unparse(default)
+    return text
+
+
+def check_overlay(
+    res: Resource, overlay: Overlay, package_dir: Path
+) -> List[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Check the overlay's async source against the group; its public methods, in source order."""
     source = package_dir.joinpath(*overlay.async_module.split(".")).with_suffix(".py")
     where = f"overlay of {res.dotted} ({source.name} in {source.parent.name})"
     if not source.is_file():
@@ -100,3 +146,4 @@ def check_overlay(res: Resource, overlay: Overlay, package_dir: Path) -> None:
                 f"{where}: {overlay.async_class}.{name} does not accept {', '.join(missing)}, which the "
                 f"generated {res.dotted}.{name} takes; add them and pass them on"
             )
+    return [method for name, method in methods.items() if not name.startswith("_")]

@@ -59,7 +59,7 @@ def twin_path(source: str) -> str:
     return "/".join(parts)
 
 
-def _drop_awaitable(text: str) -> str:
+def drop_awaitable(text: str) -> str:
     """``Awaitable[X]`` -> ``X``, brackets nested inside X included."""
     out: List[str] = []
     position = 0
@@ -118,6 +118,19 @@ def _select_lines(text: str, where: str) -> str:
     return "".join(kept)
 
 
+def rename_identifiers(text: str, names: Mapping[str, str]) -> str:
+    """The renames alone, on any text (prose included): ``AsyncPager`` -> ``SyncPager``, ..."""
+
+    def rename(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in names:
+            return names[word]
+        plain = _ASYNC_CLASS.match(word)
+        return plain.group(1) if plain else word
+
+    return _IDENTIFIER.sub(rename, text)
+
+
 def unasync_text(text: str, names: Mapping[str, str], where: str = "<source>") -> str:
     """The sync twin of one async module's text (not yet formatted).
 
@@ -166,7 +179,7 @@ def unasync_text(text: str, names: Mapping[str, str], where: str = "<source>") -
     for row, col, end_col, new in sorted(edits, reverse=True):
         line = lines[row - 1]
         lines[row - 1] = line[:col] + new + line[end_col:]
-    return _drop_awaitable("".join(lines))
+    return drop_awaitable("".join(lines))
 
 
 def twins(root: Path, config: Mapping[str, object]) -> Dict[str, str]:

@@ -147,3 +147,18 @@ def test_repository_overlays_accept_every_generated_parameter() -> None:
     overlays = {res.dotted: res.overlay for res in api.all_resources if res.overlay is not None}
     assert set(overlays) == {"projects", "projects.exports", "tasks", "tokens"}
     assert set(overlays["projects"].overrides) == {"import_tasks", "import_predictions"}
+
+
+def test_reference_documents_the_overlay_helpers() -> None:
+    """reference.md shows what users call: the overlays' helpers and overridden signatures."""
+    reference = (ROOT / "reference.md").read_text(encoding="utf-8")
+    for helper in ("as_json", "as_bytes", "as_file", "as_pandas"):
+        assert f"### `client.projects.exports.{helper}`" in reference
+    assert "### `client.tokens.list`" in reference
+    import_tasks = reference.split("### `client.projects.import_tasks`", 1)[1].split("### ", 1)[0]
+    assert "chunk_size: int = DEFAULT_CHUNK_SIZE" in import_tasks
+    assert "ChunkedImportError" in import_tasks
+    tasks_list = reference.split("### `client.tasks.list`", 1)[1].split("### ", 1)[0]
+    assert "filters: Optional[TaskFilters] = None" in tasks_list
+    assert "-> SyncPager[Task]" in tasks_list  # the sync twin's type, not AsyncPager
+    assert "iter_pages()" in reference
