@@ -76,7 +76,7 @@ __all__ = [
     "Response",
 ]
 
-logger = logging.getLogger("label_studio_sdk")
+logger: logging.Logger = logging.getLogger("label_studio_sdk")
 
 LABEL_STUDIO_DEFAULT_URL = "http://localhost:8080"
 

@@ -25,7 +25,7 @@ import httpx
 from ..core.errors import LabelStudioError
 from ..core.http import transport_error
 
-logger = logging.getLogger("label_studio_sdk")
+logger: logging.Logger = logging.getLogger("label_studio_sdk")
 
 LOGIN_PATH = "/user/login/"
 TOKEN_PATH = "/api/current-user/token"

@@ -90,7 +90,7 @@ from .results import prediction_result
 if TYPE_CHECKING:
     from .users import User
 
-logger = logging.getLogger("label_studio_sdk")
+logger: logging.Logger = logging.getLogger("label_studio_sdk")
 
 ASSIGN_CHUNK_SIZE = 1000
 """Task IDs per request when assigning users to tasks or clearing assignments (as 0.x did)."""

@@ -12,7 +12,7 @@ from typing import Any, Collection, Dict, List, Literal, Mapping, Optional
 
 from label_studio_sdk.converter.items import ParsedConfig
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 IMAGE_LABEL_TYPES = frozenset({"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Labels", "BrushLabels"})
 

@@ -41,7 +41,7 @@ from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig,
 from label_studio_sdk.converter.media import DEFAULT_WORKERS, MediaSettings, OnError
 from label_studio_sdk.converter.reader import iter_tasks
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 """Called with the number of tasks read so far."""

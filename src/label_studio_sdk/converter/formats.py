@@ -14,7 +14,7 @@ from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Op
 
 from label_studio_sdk.core.errors import LabelStudioError
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 
 class UnknownFormatError(LabelStudioError, ValueError):

@@ -23,7 +23,7 @@ import logging
 import re
 from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Pattern, Sequence, Tuple, Union
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 Choose = Literal["all", "newest", "oldest"]
 ParsedConfig = Mapping[str, Mapping[str, Any]]

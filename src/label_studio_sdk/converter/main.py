@@ -60,7 +60,7 @@ _IMAGE_FORMATS = frozenset(
 _YOLO_FORMATS = frozenset({"YOLO", "YOLO_WITH_IMAGES", "YOLO_OBB", "YOLO_OBB_WITH_IMAGES"})
 _CSV_FORMATS = frozenset({"CSV", "TSV", "CSV_OLD"})
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 
 class UsageError(Exception):

@@ -39,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 from label_studio_sdk._extensions.label_studio_tools.core.utils import io
 from label_studio_sdk.core.errors import LabelStudioError
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 OnError = Literal["skip", "raise"]

@@ -47,7 +47,7 @@ import httpx
 
 from .._version import __version__
 from ._uploads import to_httpx_files
-from .auth import REFRESH_PATH, auth_for_key
+from .auth import REFRESH_PATH, Auth, auth_for_key
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -65,7 +65,7 @@ from .errors import (
 from .options import OMIT, RequestOptions
 from .serialization import drop_omitted, dump_json, encode_query, json_validator
 
-logger = logging.getLogger("label_studio_sdk")
+logger: logging.Logger = logging.getLogger("label_studio_sdk")
 
 DEFAULT_BASE_URL = "http://localhost:8080"
 DEFAULT_TIMEOUT = 60.0
@@ -388,7 +388,7 @@ class BaseHttpClient:
         url = (base_url or os.environ.get("LABEL_STUDIO_URL") or DEFAULT_BASE_URL).strip()
         if not url.startswith(("http://", "https://")):
             raise LabelStudioError(f"base_url must start with http:// or https://, got {url!r}")
-        self.base_url = url.rstrip("/") + "/"
+        self.base_url: str = url.rstrip("/") + "/"
         key = (api_key or os.environ.get("LABEL_STUDIO_API_KEY") or "").strip()
         if not key:
             raise LabelStudioError(
@@ -397,11 +397,11 @@ class BaseHttpClient:
             )
         if max_retries < 0:
             raise InvalidArgumentError("max_retries must be 0 or more")
-        self.auth = auth_for_key(key)
-        self.max_retries = max_retries
-        self.timeout = timeout
-        self.follow_redirects = follow_redirects
-        self.refresh_url = self.base_url + REFRESH_PATH
+        self.auth: Auth = auth_for_key(key)
+        self.max_retries: int = max_retries
+        self.timeout: Optional[float] = timeout
+        self.follow_redirects: bool = follow_redirects
+        self.refresh_url: str = self.base_url + REFRESH_PATH
         self._owns_http = False
         self.http: Any = None  # the httpx client, set by the sync or async client
         self.max_connections: Optional[int] = None

@@ -34,6 +34,13 @@ class Page(Generic[T]):
 
     __slots__ = ("has_next", "items", "next_hint", "number", "response", "total")
 
+    items: List[T]
+    number: int
+    total: Optional[int]
+    next_hint: Optional[bool]
+    has_next: bool
+    response: Any
+
     def __init__(
         self, items: List[T], number: int, total: Optional[int], next_hint: Optional[bool], response: Any
     ):
@@ -53,12 +60,17 @@ class PageFields:
 
     __slots__ = ("items", "next", "total")
 
+    items: str
+    total: Optional[str]
+    next: Optional[str]
+
     def __init__(self, items: str, total: Optional[str] = None, next: Optional[str] = None) -> None:
         self.items = items
         self.total = total
         self.next = next
 
     def page(self, body: Any, number: int) -> Page[Any]:
+        """Page ``number`` of a parsed page response."""
         items = getattr(body, self.items, None) or []
         total = getattr(body, self.total, None) if self.total else None
         next_hint = getattr(body, self.next, None) is not None if self.next else None

@@ -96,7 +96,7 @@ class PersonalAccessTokenAuth(Auth):
         self._renew_at = 0.0
         self._lock = threading.Lock()
         self._async_lock: Optional[asyncio.Lock] = None
-        self.refresh_count = 0
+        self.refresh_count: int = 0
 
     def __repr__(self) -> str:
         return "PersonalAccessTokenAuth(<redacted>)"

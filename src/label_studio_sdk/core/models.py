@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -9,7 +11,7 @@ class ApiModel(BaseModel):
     """A Label Studio object. Unknown fields are kept (``model_extra``), so a newer server never
     breaks an older client; fields may be set by Python name or by wire name."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow",
         populate_by_name=True,
         protected_namespaces=(),  # fields such as `model_version` are real API fields

@@ -22,9 +22,11 @@ class RawResponse:
 
     __slots__ = ("http_response",)
 
+    http_response: httpx.Response
+    """The ``httpx.Response`` itself (read)."""
+
     def __init__(self, http_response: httpx.Response) -> None:
         self.http_response = http_response
-        """The ``httpx.Response`` itself (read)."""
 
     @property
     def status_code(self) -> int:

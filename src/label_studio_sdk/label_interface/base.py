@@ -33,10 +33,10 @@ class LabelStudioTag:
         line: int = 0,
         **extra: Any,
     ) -> None:
-        self.tag = tag
-        self.name = name
+        self.tag: str = tag
+        self.name: Optional[str] = name
         self.attr: Dict[str, str] = dict(attr or {})
-        self.line = line
+        self.line: int = line
         for key, value in extra.items():
             setattr(self, key, value)
 

@@ -37,7 +37,7 @@ class ObjectTag(LabelStudioTag):
         **extra: Any,
     ) -> None:
         super().__init__(tag=tag or type(self).default_tag, name=name, attr=attr, line=line, **extra)
-        self.value = value or ""
+        self.value: str = value or ""
         self.children: List[XmlNode] = list(children or [])
 
     @classmethod

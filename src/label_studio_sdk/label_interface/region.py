@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Optional
 
 if TYPE_CHECKING:
     from label_studio_sdk.label_interface.controls.base import ControlTag
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 RELATION_DIRECTIONS = ("left", "right", "bi")
 
 
-class RegionValue(dict):  # type: ignore[type-arg]
+class RegionValue(Dict[str, Any]):
     """A region's value: a plain dict whose keys can also be read as attributes (``value.x``)."""
 
     __slots__ = ()
@@ -46,11 +46,11 @@ class Region:
             import uuid
 
             id = str(uuid.uuid4())
-        self.id = id
-        self.from_tag = from_tag
-        self.to_tag = to_tag
-        self.to_name = to_name or (to_tag.name if to_tag is not None else None) or from_tag.to_name[0]
-        self.value = RegionValue(value)
+        self.id: str = id
+        self.from_tag: ControlTag = from_tag
+        self.to_tag: Optional[ObjectTag] = to_tag
+        self.to_name: str = to_name or (to_tag.name if to_tag is not None else None) or from_tag.to_name[0]
+        self.value: RegionValue = RegionValue(value)
         self.relations: List[Dict[str, Any]] = list(relations or [])
 
     def _dict(self) -> Dict[str, Any]:
@@ -107,7 +107,7 @@ class Region:
             isinstance(other, Region) and self._dict() == other._dict() and self.relations == other.relations
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Region(id={self.id!r}, from_name={self.from_tag.name!r}, to_name={self.to_name!r}, value={dict(self.value)!r})"

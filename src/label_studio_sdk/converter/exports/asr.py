@@ -20,7 +20,7 @@ from label_studio_sdk.converter.exports.json_min import annotator_of
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 from label_studio_sdk.converter.media import MediaResolver, MediaSettings, OnError
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 FILE_NAME = "manifest.json"
 AUDIO_DIR = "audio"

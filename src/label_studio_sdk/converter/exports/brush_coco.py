@@ -43,7 +43,7 @@ from label_studio_sdk.converter.exports.brush_masks import (
 from label_studio_sdk.converter.exports.json_min import indented_json
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 FILE_NAME = "result_coco.json"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp")

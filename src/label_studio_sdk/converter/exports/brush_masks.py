@@ -36,7 +36,7 @@ from label_studio_sdk.converter.exports._output import (
 )
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 ImageFormat = Literal["numpy", "png"]
 

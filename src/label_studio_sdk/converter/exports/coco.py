@@ -69,7 +69,7 @@ from label_studio_sdk.converter.geometry import (
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 from label_studio_sdk.converter.media import MediaFile, MediaResolver, MediaSettings, OnError
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 FILE_NAME = "result.json"
 IMAGES_DIR = "images"

@@ -19,7 +19,7 @@ from label_studio_sdk.converter.formats import FormatNotSupportedError
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 from label_studio_sdk.converter.utils import Span, span_of, tokens_and_tags
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 FILE_NAME = "result.conll"
 DOCUMENT_START = "-DOCSTART- -X- O\n"

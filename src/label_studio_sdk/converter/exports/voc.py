@@ -38,7 +38,7 @@ from label_studio_sdk.converter.exports.json_min import annotator_of
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig
 from label_studio_sdk.converter.media import MediaFile, MediaSettings, OnError, _NameClaims
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 ANNOTATIONS_DIR = "Annotations"
 DEFAULT_DEPTH = 3

@@ -57,7 +57,7 @@ from label_studio_sdk.converter.exports.coco import image_controls
 from label_studio_sdk.converter.items import Choose, ControlIndex, ParsedConfig, annotation_items
 from label_studio_sdk.converter.media import MediaFile, MediaResolver, MediaSettings, OnError
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 CLASSES_FILE = "classes.txt"
 NOTES_FILE = "notes.json"

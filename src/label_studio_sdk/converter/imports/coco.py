@@ -46,7 +46,7 @@ from label_studio_sdk.converter.imports import (
 )
 from label_studio_sdk.converter.imports.label_config import generate_label_config, label_config_path
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 _CHUNK = 1 << 18  # characters read at a time
 _WHITESPACE = re.compile(r"[ \t\n\r]*")

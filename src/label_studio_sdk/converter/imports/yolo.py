@@ -44,7 +44,7 @@ from label_studio_sdk.converter.imports import (
 )
 from label_studio_sdk.converter.imports.label_config import generate_label_config, label_config_path
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 _TOLERANCE = 0.01  # how far outside 0..1 a normalised coordinate may stray (rounding in other tools)
 _ORIENTATION_TAG = 0x0112  # EXIF orientation; 5..8 mean the image is shown turned by 90 degrees

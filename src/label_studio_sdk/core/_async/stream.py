@@ -31,7 +31,7 @@ class AsyncByteStream(AsyncIterator[bytes]):
         self._chunk_size = chunk_size
         self._response: Optional[httpx.Response] = None
         self._chunks: Optional[AsyncIterator[bytes]] = None
-        self.received = 0
+        self.received: int = 0
         """Bytes handed out so far."""
         # unasync: sync-only
         # self.open()

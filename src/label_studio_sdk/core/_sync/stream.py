@@ -32,7 +32,7 @@ class ByteStream(Iterator[bytes]):
         self._chunk_size = chunk_size
         self._response: Optional[httpx.Response] = None
         self._chunks: Optional[Iterator[bytes]] = None
-        self.received = 0
+        self.received: int = 0
         """Bytes handed out so far."""
         self.open()
 

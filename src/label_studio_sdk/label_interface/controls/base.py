@@ -58,8 +58,8 @@ class ControlTag(LabelStudioTag):
     ) -> None:
         super().__init__(tag=tag, name=name, attr=attr, line=line, **extra)
         self.to_name: List[str] = list(to_name or [])
-        self.conditionals = conditionals
-        self.dynamic_value = dynamic_value
+        self.conditionals: Optional[Dict[str, str]] = conditionals
+        self.dynamic_value: bool = dynamic_value
         self.objects: List[ObjectTag] = list(objects or [])
         self.labels: List[str] = list(labels or [])
         self.labels_attrs: Dict[str, LabelTag] = dict(labels_attrs or {})

@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     # with them it is the real class. Either way nothing is imported at run time.
     import pandas  # type: ignore[import-untyped, unused-ignore]
 
-logger = logging.getLogger("label_studio_sdk")
+logger: logging.Logger = logging.getLogger("label_studio_sdk")
 
 DEFAULT_EXPORT_TIMEOUT = 600.0
 """Seconds the helpers wait, in all, for a snapshot to be built and converted."""

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 from label_studio_sdk.label_interface._xml import XmlNode, parse_xml
 from label_studio_sdk.label_interface.exceptions import LabelStudioXMLSyntaxErrorSentryIgnored
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 ParsedConfig = Dict[str, Dict[str, Any]]
 """``{control name: {"type", "to_name", ["regex"], ["conditionals"], ["dynamic_labels"], "inputs", "labels", "labels_attrs"}}``."""

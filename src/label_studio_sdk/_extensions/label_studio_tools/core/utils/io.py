@@ -47,7 +47,7 @@ from .params import get_bool_env, get_env
 if TYPE_CHECKING:
     import httpx
 
-logger = logging.getLogger(__name__)
+logger: logging.Logger = logging.getLogger(__name__)
 
 _DIR_APP_NAME = "label-studio"
 # Browser-style, because some image hosts refuse clients that do not look like one.
