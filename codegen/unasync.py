@@ -21,7 +21,7 @@ import io
 import re
 import tokenize
 from pathlib import Path
-from typing import Dict, List, Mapping, Tuple
+from typing import Callable, Dict, List, Mapping, Tuple
 
 import yaml
 
@@ -118,9 +118,7 @@ def _select_lines(text: str, where: str) -> str:
     return "".join(kept)
 
 
-def rename_identifiers(text: str, names: Mapping[str, str]) -> str:
-    """The renames alone, on any text (prose included): ``AsyncPager`` -> ``SyncPager``, ..."""
-
+def _renamer(names: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
     def rename(match: re.Match[str]) -> str:
         word = match.group(0)
         if word in names:
@@ -128,7 +126,12 @@ def rename_identifiers(text: str, names: Mapping[str, str]) -> str:
         plain = _ASYNC_CLASS.match(word)
         return plain.group(1) if plain else word
 
-    return _IDENTIFIER.sub(rename, text)
+    return rename
+
+
+def rename_identifiers(text: str, names: Mapping[str, str]) -> str:
+    """The renames alone, on any text (prose included): ``AsyncPager`` -> ``SyncPager``, ..."""
+    return _IDENTIFIER.sub(_renamer(names), text)
 
 
 def unasync_text(text: str, names: Mapping[str, str], where: str = "<source>") -> str:
@@ -140,13 +143,7 @@ def unasync_text(text: str, names: Mapping[str, str], where: str = "<source>") -
     text = _select_lines(text, where)
     lines = text.splitlines(keepends=True)
     edits: List[Tuple[int, int, int, str]] = []  # (row, start column, end column, new text)
-
-    def rename(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if word in names:
-            return names[word]
-        plain = _ASYNC_CLASS.match(word)
-        return plain.group(1) if plain else word
+    rename = _renamer(names)
 
     tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     for index, token in enumerate(tokens):
