@@ -158,7 +158,7 @@ class LabelStudio:
         status is raised before the first byte."""
         return self._client.stream(
             method,
-            self._client.url_for(path)[len(self._client.base_url) :],
+            self._client.relative_path(path),
             params=params,
             json=json,
             request_options=request_options,
@@ -481,7 +481,7 @@ class AsyncLabelStudio:
         status is raised before the first byte. The request goes when the stream is first awaited or iterated."""
         return self._client.stream(
             method,
-            self._client.url_for(path)[len(self._client.base_url) :],
+            self._client.relative_path(path),
             params=params,
             json=json,
             request_options=request_options,

@@ -48,7 +48,7 @@ from typing import (
 
 import httpx
 
-from ..core.errors import ApiError, LabelStudioError
+from ..core.errors import LabelStudioError
 from ..core.files import DEFAULT_CHUNK_SIZE, to_httpx_files
 from ..core.http import status_error
 from ..core.options import OMIT
@@ -149,9 +149,8 @@ class Response:
     ``iter_content()``; close the response (or use it as a context manager) if you stop early.
     """
 
-    def __init__(self, response: httpx.Response, error: Optional[ApiError] = None) -> None:
+    def __init__(self, response: httpx.Response) -> None:
         self._response = response
-        self._error = error
 
     @property
     def raw_response(self) -> httpx.Response:
@@ -205,8 +204,6 @@ class Response:
         """Raise the typed error for a status >= 400 (``NotFoundError`` for 404, ...); no-op otherwise."""
         if self._response.status_code < 400:
             return
-        if self._error is not None:
-            raise self._error
         self._response.read()
         request = self._response.request
         raise status_error(request.method, request.url.path, self._response)

@@ -446,6 +446,10 @@ class BaseHttpClient:
             return path
         return self.base_url + path.lstrip("/")
 
+    def relative_path(self, path: str) -> str:
+        """``path`` (a server path or a URL on this server) as the part after ``base_url``."""
+        return self.url_for(path)[len(self.base_url) :]
+
     def build_request(
         self,
         method: str,

@@ -201,7 +201,7 @@ class SyncHttpClient(BaseHttpClient):
         request_options: Optional[RequestOptions] = None,
     ) -> RawResponse:
         """Send any request to a server path and return it as sent: status, headers, body."""
-        relative = self.url_for(path)[len(self.base_url) :]
+        relative = self.relative_path(path)
         call = self._prepare(self.http, method.upper(), relative, params, json, data, files, request_options)
         response = self._send(call, stream=False, raise_on_status=raise_on_status)
         return RawResponse(response)
