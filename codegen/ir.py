@@ -26,6 +26,21 @@ class TypeRef:
         text = self._bare(sequence)
         return f"Optional[{text}]" if self.nullable else text
 
+    def omittable(self, *, sequence: bool = False) -> str:
+        """The type of an argument that may be left out: ``Union[X, Omit]``, with ``None`` only when
+        the server takes null (``Union[X, Omit, None]``). Unions are flattened into one."""
+        parts = [*self._parts(sequence), "Omit"]
+        if self.nullable:
+            parts.append("None")
+        return "Union[" + ", ".join(parts) + "]"
+
+    def _parts(self, sequence: bool) -> List[str]:
+        if self.kind == "literal":
+            return ["Literal[" + ", ".join(repr(v) for v in self.values) + "]", "str"]
+        if self.kind == "union":
+            return [a.annotation(sequence=sequence) for a in self.args]
+        return [self._bare(sequence)]
+
     def _bare(self, sequence: bool) -> str:
         if self.kind in ("str", "int", "float", "bool"):
             return self.kind
@@ -107,6 +122,7 @@ class Model:
     mixins: List[Tuple[str, str]] = field(
         default_factory=list
     )  # (module, class) bases before ApiModel (x-sdk-mixin)
+    partial_of: Optional[str] = None  # for Partial<Name>: the component it is the partial form of
 
     @property
     def file_path(self) -> str:
@@ -122,6 +138,7 @@ class Param:
     required: bool
     description: str
     json_query: bool = False  # query value sent as JSON text (x-sdk-json-query)
+    partial: bool = False  # when given, listed items carry only the fields it names (x-sdk-partial)
     field_per_file: bool = False  # each file of a list in its own form field (x-sdk-field-per-file)
 
     @property
@@ -139,6 +156,16 @@ class Pagination:
 
 
 @dataclass
+class PartialListing:
+    """A list whose items hold only the fields an argument names (``include="id,title"``): the
+    method is overloaded, returning full items without the argument and partial ones with it."""
+
+    param: str  # Python name of the selecting argument
+    page_model: str  # class of a page of partial items
+    item_type: TypeRef  # the partial item
+
+
+@dataclass
 class Operation:
     operation_id: str
     group: str
@@ -152,6 +179,7 @@ class Operation:
     returns: Optional[TypeRef]  # None: nothing; for pagers, the item type
     returns_kind: str  # "none", "json", "stream", "pager"
     pagination: Optional[Pagination] = None
+    partial: Optional[PartialListing] = None
     success_status: int = 200
     path_expression: str = ""  # Python f-string body building the relative path
     response_schema_name: Optional[str] = None
@@ -221,6 +249,25 @@ class Resource:
         return f"{self.dotted}.client", self.async_class_name if is_async else self.class_name
 
 
+@dataclass(frozen=True)
+class Examples:
+    """What reference.md's examples assume (declared in codegen/config.yaml, `examples`)."""
+
+    setup: str = ""  # code that makes the objects the examples use
+    objects: Tuple[Tuple[str, str], ...] = ()  # path segment -> variable whose `.id` a path argument takes
+    arguments: Tuple[Tuple[str, str], ...] = ()  # "name" or "group.method.name" -> expression
+
+    def path_value(self, segment: str) -> Optional[str]:
+        found = dict(self.objects).get(segment)
+        return f"{found}.id" if found else None
+
+    def argument(self, group: str, method: str, name: str, *, specific: bool = False) -> Optional[str]:
+        """The declared value for `group.method.name`, else (unless `specific`) for `name`."""
+        known = dict(self.arguments)
+        found = known.get(f"{group}.{method}.{name}")
+        return found if specific else found or known.get(name)
+
+
 @dataclass
 class Api:
     title: str
@@ -231,6 +278,7 @@ class Api:
     root_exports: List[Tuple[str, str]] = field(default_factory=list)  # (module in the package, name)
     # Names `label_studio_sdk.client` resolves on first use: (name, function in the package that makes it).
     client_lazy_names: List[Tuple[str, str]] = field(default_factory=list)
+    examples: Examples = field(default_factory=Examples)
 
     def operations(self) -> List[Operation]:
         return [op for r in self.all_resources for op in r.operations]

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-from .ir import Api, Field, Model, Operation, Pagination, Param, Resource, TypeRef
+from .ir import Api, Examples, Field, Model, Operation, Pagination, Param, PartialListing, Resource, TypeRef
 from .overlays import declare_overlays
 from .shapes import merge_same_shapes
 
@@ -213,6 +213,7 @@ class Loader:
             required=bool(raw.get("required", location == "path")),
             description=first_line(raw.get("description")),
             json_query=bool(raw.get("x-sdk-json-query", False)),
+            partial=bool(raw.get("x-sdk-partial", False)),
         )
 
     def body_params(self, body: Dict[str, Any], where: str) -> Tuple[Optional[str], List[Param]]:
@@ -332,6 +333,7 @@ class Loader:
         if "x-pagination" in raw:
             pagination = self.pagination(raw["x-pagination"], response_name, ordered, where)
             kind, returns = "pager", pagination.item_type
+        partial = self.partial_listing(ordered, pagination, response_name, where)
         expression = re.sub(
             r"{([^}]+)}", lambda m: "{encode_path(" + path_params[m.group(1)].name + ")}", path.lstrip("/")
         )
@@ -348,6 +350,7 @@ class Loader:
             returns=returns,
             returns_kind=kind,
             pagination=pagination,
+            partial=partial,
             success_status=status,
             path_expression=('f"' if placeholders else '"') + expression + '"',
             response_schema_name=response_name,
@@ -379,6 +382,64 @@ class Loader:
             item_type=items_field.type.args[0],
             page_model=page_model.name,
         )
+
+    def partial_listing(
+        self, params: List[Param], pagination: Optional[Pagination], page_schema: Optional[str], where: str
+    ) -> Optional[PartialListing]:
+        selecting = [p for p in params if p.partial]
+        if not selecting:
+            return None
+        if len(selecting) > 1 or pagination is None or page_schema is None:
+            raise SpecError(f"{where}: x-sdk-partial marks one optional query argument of a paginated list")
+        param = selecting[0]
+        if param.required or param.location != "query" or param.type.kind != "str":
+            raise SpecError(f"{where}: x-sdk-partial marks an optional string query argument")
+        item = pagination.item_type
+        if item.kind != "model" or item.ref is None or self.models[item.ref].kind != "object":
+            raise SpecError(f"{where}: x-sdk-partial needs the listed items to be an object model")
+        partial_item = self.partial_model(
+            self.models[item.ref],
+            f"{{name}} as a listing with ``{param.name}=`` sends it: only the fields asked for are set.",
+        )
+        partial_ref = TypeRef("model", model=partial_item.name, ref=partial_item.schema_name)
+        page = self.partial_model(
+            self.models[page_schema],
+            f"A page of ``{partial_item.name}``: a listing with ``{param.name}=``.",
+            items=(pagination.items, TypeRef("list", args=(partial_ref,))),
+        )
+        return PartialListing(param=param.name, page_model=page.name, item_type=partial_ref)
+
+    def partial_model(
+        self, full: Model, description: str, items: Optional[Tuple[str, TypeRef]] = None
+    ) -> Model:
+        """``Partial<Name>``: ``full`` with every field optional (or, for a page, its items partial)."""
+        key = f"Partial{full.schema_name}"
+        if key in self.models:
+            return self.models[key]
+        if key in self.schemas:
+            raise SpecError(f"components.schemas.{key}: the name is taken by the partial form of {full.name}")
+        name = f"Partial{full.name}"
+        fields = []
+        for f in full.fields:
+            if items is not None:
+                replaced = f.name == items[0]
+                fields.append(
+                    Field(f.name, f.wire_name, items[1] if replaced else f.type, f.required, f.description)
+                )
+            else:
+                fields.append(Field(f.name, f.wire_name, f.type, False, f.description))
+        model = Model(
+            name=name,
+            schema_name=key,
+            kind="object",
+            module=full.module.rpartition(".")[0] + "." + snake_case(name),
+            group=full.group,
+            description=description.format(name=full.name),
+            fields=fields,
+            partial_of=full.schema_name,
+        )
+        self.models[key] = model
+        return model
 
     # ---------------------------------------------------------------- the tree
 
@@ -479,4 +540,20 @@ def load_api(spec_path: Path, package_dir: Optional[Path], config: Optional[Mapp
         raise SpecError(f"{spec_path}: not an OpenAPI 3 document")
     api = Loader(spec, package_dir, config).load()
     declare_overlays(api, config or {}, package_dir)
+    api.examples = examples_of(config or {})
     return api
+
+
+def examples_of(config: Mapping[str, Any]) -> Examples:
+    """The `examples` section of codegen/config.yaml."""
+    raw = config.get("examples") or {}
+    if not isinstance(raw, dict):
+        raise SpecError("codegen/config.yaml: `examples` is a mapping (setup, objects, arguments)")
+    unknown = set(raw) - {"setup", "objects", "arguments"}
+    if unknown:
+        raise SpecError(f"codegen/config.yaml: unknown keys under `examples`: {sorted(unknown)}")
+    return Examples(
+        setup=str(raw.get("setup") or "").strip(),
+        objects=tuple((str(k), str(v)) for k, v in (raw.get("objects") or {}).items()),
+        arguments=tuple((str(k), str(v)) for k, v in (raw.get("arguments") or {}).items()),
+    )

@@ -42,7 +42,8 @@ def merge_same_shapes(api: Api) -> List[Tuple[str, str]]:
     while True:  # a merge can make the models that refer to the merged ones equal in turn
         groups: Dict[Hashable, List[Model]] = {}
         for model in api.models.values():
-            if model.kind == "object":
+            # A partial model stays its own class even while its full form has no required field.
+            if model.kind == "object" and model.partial_of is None:
                 groups.setdefault(_shape(model, api), []).append(model)
         repeats = [members for members in groups.values() if len(members) > 1]
         if not repeats:

@@ -10,14 +10,15 @@ HTTP method, same path once placeholder names are replaced by ``{}``) it compare
 
 * path parameters: how many are declared, and the type at each position;
 * query parameters: names;
-* request body (JSON and multipart): the encodings, the top-level type, field names and which
-  fields are required (read-only fields left out: the server ignores them);
+* request body (JSON and multipart): the encodings, the top-level type, field names, which
+  fields are required and which accept null (read-only fields left out: the server ignores them);
 * success response (lowest 2xx): status, top-level type, field names and field types (type,
   format, array-ness), descending into nested objects both sides describe (write-only fields
   left out: the server never sends them).
 
-``$ref`` and ``allOf`` are resolved, ``nullable`` (or a ``null`` alternative) is ignored: our spec
-marks many fields nullable because the server really sends null. Unless ``--strict``, there is
+``$ref`` and ``allOf`` are resolved. In responses ``nullable`` (or a ``null`` alternative) is
+ignored: our spec marks many fields nullable because the server really sends null. In request
+bodies it is compared, as it decides whether ``None`` is a valid argument. Unless ``--strict``, there is
 nothing to compare where the server leaves a field or object untyped, and size or validation
 formats (int64, double, email, uri) are not compared, as they change neither the JSON nor the
 Python type; formats that do (date-time, binary) are.
@@ -167,6 +168,18 @@ def single(spec: Spec, schema: Any) -> Schema:
     return branches[0] if len(branches) == 1 else schema
 
 
+def accepts_null(spec: Spec, schema: Any) -> bool:
+    """Whether a field's schema admits null (``nullable``, a ``null`` branch or type)."""
+    flat = flatten(spec, schema)
+    if flat.get("nullable") or resolve(spec, schema).get("nullable"):
+        return True
+    kind = flat.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        return True
+    branches = [resolve(spec, b) for b in flat.get("oneOf") or flat.get("anyOf") or []]
+    return any(b.get("type") == "null" or b == {"enum": [None]} or b.get("nullable") for b in branches)
+
+
 def type_of(spec: Spec, schema: Any) -> str:
     """A short description of a type: ``string/date-time``, ``array of integer``, ``object``, ``any``."""
     schema = single(spec, schema)
@@ -291,6 +304,13 @@ def compare_fields(
                 diffs.append(
                     changed(prefix, name, state[name in mine_required], state[name in their_required])
                 )
+            mine_null, their_null = (
+                accepts_null(docs.ours, mine_props[name]),
+                accepts_null(docs.server, their_props[name]),
+            )
+            if mine_null != their_null:
+                kinds = {True: "nullable", False: "not nullable"}
+                diffs.append(changed(prefix, name, kinds[mine_null], kinds[their_null]))
             continue
         a, b = type_of(docs.ours, mine_props[name]), type_of(docs.server, their_props[name])
         if not same_type(docs, a, b):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from label_studio_sdk.core.files import AsyncByteStream, ByteStream, File
-    from label_studio_sdk.core.options import OMIT, RequestOptions
+    from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
     from label_studio_sdk.core.pagination import AsyncPager, Page, SyncPager
     from label_studio_sdk.core.response import RawResponse
     from label_studio_sdk.projects.exports.errors import ExportError, ExportFailedError, ExportTimeoutError
@@ -127,6 +127,10 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.organization_member_user import OrganizationMemberUser
     from label_studio_sdk.types.organization_members_list_response import OrganizationMembersListResponse
     from label_studio_sdk.types.organization_summary import OrganizationSummary
+    from label_studio_sdk.types.partial_project import PartialProject
+    from label_studio_sdk.types.partial_project_counts import PartialProjectCounts
+    from label_studio_sdk.types.partial_projects_list_counts_response import PartialProjectsListCountsResponse
+    from label_studio_sdk.types.partial_task import PartialTask
     from label_studio_sdk.types.pause import Pause
     from label_studio_sdk.types.pause_paused_by import PausePausedBy
     from label_studio_sdk.types.prediction import Prediction
@@ -279,6 +283,7 @@ _EXPORTS = {
     "ModelProviderConnectionScope": "label_studio_sdk.types.model_provider_connection_scope",
     "NotFoundError": "label_studio_sdk.core.errors",
     "OMIT": "label_studio_sdk.core.options",
+    "Omit": "label_studio_sdk.core.options",
     "Organization": "label_studio_sdk.types.organization",
     "OrganizationInvite": "label_studio_sdk.types.organization_invite",
     "OrganizationMember": "label_studio_sdk.types.organization_member",
@@ -287,6 +292,10 @@ _EXPORTS = {
     "OrganizationMembersListResponse": "label_studio_sdk.types.organization_members_list_response",
     "OrganizationSummary": "label_studio_sdk.types.organization_summary",
     "Page": "label_studio_sdk.core.pagination",
+    "PartialProject": "label_studio_sdk.types.partial_project",
+    "PartialProjectCounts": "label_studio_sdk.types.partial_project_counts",
+    "PartialProjectsListCountsResponse": "label_studio_sdk.types.partial_projects_list_counts_response",
+    "PartialTask": "label_studio_sdk.types.partial_task",
     "Pause": "label_studio_sdk.types.pause",
     "PausePausedBy": "label_studio_sdk.types.pause_paused_by",
     "Prediction": "label_studio_sdk.types.prediction",
@@ -448,6 +457,7 @@ __all__ = [
     "ModelProviderConnectionScope",
     "NotFoundError",
     "OMIT",
+    "Omit",
     "Organization",
     "OrganizationInvite",
     "OrganizationMember",
@@ -456,6 +466,10 @@ __all__ = [
     "OrganizationMembersListResponse",
     "OrganizationSummary",
     "Page",
+    "PartialProject",
+    "PartialProjectCounts",
+    "PartialProjectsListCountsResponse",
+    "PartialTask",
     "Pause",
     "PausePausedBy",
     "Prediction",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, Union
 
 import httpx
 
@@ -17,7 +17,7 @@ from label_studio_sdk.core.http import (
     AsyncHttpClient,
     SyncHttpClient,
 )
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.response import RawResponse
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class LabelStudio:
         data: Any = None,
         files: Any = None,
         headers: Optional[Mapping[str, str]] = None,
-        timeout: Any = OMIT,
+        timeout: Union[float, httpx.Timeout, Omit, None] = OMIT,
     ) -> httpx.Request:
         """An ``httpx.Request`` to this server for ``send``, with the client's headers and timeout
         (``headers``/``timeout`` override them); for bodies ``request`` cannot express."""
@@ -497,7 +497,7 @@ class AsyncLabelStudio:
         data: Any = None,
         files: Any = None,
         headers: Optional[Mapping[str, str]] = None,
-        timeout: Any = OMIT,
+        timeout: Union[float, httpx.Timeout, Omit, None] = OMIT,
     ) -> httpx.Request:
         """An ``httpx.Request`` to this server for ``send``, with the client's headers and timeout
         (``headers``/``timeout`` override them); for bodies ``request`` cannot express."""

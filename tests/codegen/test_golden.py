@@ -160,5 +160,6 @@ def test_reference_documents_the_overlay_helpers() -> None:
     assert "ChunkedImportError" in import_tasks
     tasks_list = reference.split("### `client.tasks.list`", 1)[1].split("### ", 1)[0]
     assert "filters: Optional[TaskFilters] = None" in tasks_list
-    assert "-> SyncPager[Task]" in tasks_list  # the sync twin's type, not AsyncPager
+    # the sync twin's type, not AsyncPager; with include= the tasks are partial
+    assert "-> Union[SyncPager[Task], SyncPager[PartialTask]]" in tasks_list
     assert "iter_pages()" in reference

@@ -62,7 +62,7 @@ from .errors import (
     decode_error_body,
     error_class_for_status,
 )
-from .options import OMIT, RequestOptions
+from .options import OMIT, Omit, RequestOptions
 from .serialization import drop_omitted, dump_json, encode_query, json_validator
 
 logger: logging.Logger = logging.getLogger("label_studio_sdk")
@@ -460,7 +460,7 @@ class BaseHttpClient:
         data: Any = None,
         files: Any = None,
         headers: Optional[Mapping[str, str]] = None,
-        timeout: Any = OMIT,
+        timeout: Union[float, httpx.Timeout, Omit, None] = OMIT,
     ) -> httpx.Request:
         """A request for ``send``: ``path`` is a server path or a URL on this server; it carries the
         client's headers (``headers`` on top) and timeout unless given. ``send`` adds the key, unless

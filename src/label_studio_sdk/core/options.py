@@ -1,8 +1,14 @@
-"""Per-call options and the OMIT sentinel that marks an argument the caller did not pass."""
+"""Per-call options, and the OMIT sentinel that marks an argument the caller did not pass.
+
+An argument typed ``Union[X, Omit]`` and left out is never sent. ``None`` is accepted only where
+it means something: a body field the server takes as null (``Union[X, None, Omit]``) is sent as
+JSON null. Query and path arguments have no null; a ``None`` passed to a query argument anyway
+is left out, as earlier releases did.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, TypedDict
+from typing import Any, Dict, Final, TypedDict
 
 
 class RequestOptions(TypedDict, total=False):
@@ -22,13 +28,13 @@ class RequestOptions(TypedDict, total=False):
     """Bytes per chunk when a method streams a download (default 64 KiB)."""
 
 
-class _Omit:
-    """Type of OMIT. Falsy, a singleton, and survives copy and pickle."""
+class Omit:
+    """Type of OMIT, "not given". Falsy, a singleton, and survives copy and pickle."""
 
     __slots__ = ()
-    _instance: _Omit | None = None
+    _instance: Omit | None = None
 
-    def __new__(cls) -> _Omit:
+    def __new__(cls) -> Omit:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -43,6 +49,5 @@ class _Omit:
         return "OMIT"
 
 
-# Typed as Any so that `title: Optional[str] = OMIT` type-checks; an OMIT argument is never sent,
-# while an explicit None is sent as JSON null.
-OMIT: Any = _Omit()
+OMIT: Final[Omit] = Omit()
+"""The default of every argument that can be left out: ``title: Union[str, Omit] = OMIT``."""

@@ -5,7 +5,7 @@ from typing import List, Optional, Sequence, Union
 
 from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path, json_query
 from label_studio_sdk.files.types.files_delete_many_response import FilesDeleteManyResponse
 from label_studio_sdk.types.file_upload import FileUpload
@@ -59,8 +59,8 @@ class FilesClient:
         self,
         id_: int,
         *,
-        id: Optional[int] = OMIT,
-        file: Optional[str] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        file: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> FileUpload:
         """Change an uploaded file record.
@@ -88,8 +88,8 @@ class FilesClient:
         self,
         id: int,
         *,
-        all_: Optional[bool] = OMIT,
-        ids: Optional[Union[int, Sequence[int]]] = OMIT,
+        all_: Union[bool, Omit] = OMIT,
+        ids: Union[int, Sequence[int], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[FileUpload]:
         """List the files uploaded into a project.
@@ -201,8 +201,8 @@ class AsyncFilesClient:
         self,
         id_: int,
         *,
-        id: Optional[int] = OMIT,
-        file: Optional[str] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        file: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> FileUpload:
         """Change an uploaded file record.
@@ -230,8 +230,8 @@ class AsyncFilesClient:
         self,
         id: int,
         *,
-        all_: Optional[bool] = OMIT,
-        ids: Optional[Union[int, Sequence[int]]] = OMIT,
+        all_: Union[bool, Omit] = OMIT,
+        ids: Union[int, Sequence[int], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[FileUpload]:
         """List the files uploaded into a project.

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, PageFields, SyncPager
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.label import Label
@@ -33,7 +33,7 @@ class LabelsClient:
     def list(
         self,
         *,
-        page: Optional[int] = OMIT,
+        page: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> SyncPager[Label]:
         """Page through the custom labels of the caller's organization.
@@ -110,11 +110,11 @@ class LabelsClient:
         self,
         id: int,
         *,
-        value: Optional[Any] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        approved: Optional[bool] = OMIT,
-        approved_by: Optional[int] = OMIT,
+        value: Union[Any, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        approved: Union[bool, Omit] = OMIT,
+        approved_by: Union[int, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Label:
         """Change the title, value or approval of a custom label.
@@ -148,7 +148,7 @@ class LabelsClient:
     def bulk_update(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit, None] = OMIT,
         old_label: Any,
         new_label: Any,
         request_options: Optional[RequestOptions] = None,
@@ -189,7 +189,7 @@ class AsyncLabelsClient:
     def list(
         self,
         *,
-        page: Optional[int] = OMIT,
+        page: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncPager[Label]:
         """Page through the custom labels of the caller's organization.
@@ -268,11 +268,11 @@ class AsyncLabelsClient:
         self,
         id: int,
         *,
-        value: Optional[Any] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        approved: Optional[bool] = OMIT,
-        approved_by: Optional[int] = OMIT,
+        value: Union[Any, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        approved: Union[bool, Omit] = OMIT,
+        approved_by: Union[int, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Label:
         """Change the title, value or approval of a custom label.
@@ -306,7 +306,7 @@ class AsyncLabelsClient:
     async def bulk_update(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit, None] = OMIT,
         old_label: Any,
         new_label: Any,
         request_options: Optional[RequestOptions] = None,

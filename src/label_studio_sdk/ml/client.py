@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Union, cast
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.ml.types.ml_create_request_auth_method import MlCreateRequestAuthMethod
 from label_studio_sdk.ml.types.ml_create_response import MlCreateResponse
@@ -23,7 +23,7 @@ class MlClient:
     def list(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[MlBackend]:
         """List the ML backends, optionally only those of one project.
@@ -46,16 +46,16 @@ class MlClient:
     def create(
         self,
         *,
-        url: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        is_interactive: Optional[bool] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        auth_method: Optional[MlCreateRequestAuthMethod] = OMIT,
-        basic_auth_user: Optional[str] = OMIT,
-        basic_auth_pass: Optional[str] = OMIT,
-        extra_params: Optional[Dict[str, Any]] = OMIT,
-        timeout: Optional[int] = OMIT,
+        url: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        is_interactive: Union[bool, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        auth_method: Union[MlCreateRequestAuthMethod, Omit] = OMIT,
+        basic_auth_user: Union[str, Omit] = OMIT,
+        basic_auth_pass: Union[str, Omit] = OMIT,
+        extra_params: Union[Dict[str, Any], Omit] = OMIT,
+        timeout: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> MlCreateResponse:
         """Connect an ML backend to a project.
@@ -134,16 +134,16 @@ class MlClient:
         self,
         id: int,
         *,
-        url: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        is_interactive: Optional[bool] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        auth_method: Optional[MlUpdateRequestAuthMethod] = OMIT,
-        basic_auth_user: Optional[str] = OMIT,
-        basic_auth_pass: Optional[str] = OMIT,
-        extra_params: Optional[Dict[str, Any]] = OMIT,
-        timeout: Optional[int] = OMIT,
+        url: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        is_interactive: Union[bool, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        auth_method: Union[MlUpdateRequestAuthMethod, Omit] = OMIT,
+        basic_auth_user: Union[str, Omit] = OMIT,
+        basic_auth_pass: Union[str, Omit] = OMIT,
+        extra_params: Union[Dict[str, Any], Omit] = OMIT,
+        timeout: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> MlUpdateResponse:
         """Change the connection settings of an ML backend.
@@ -189,7 +189,7 @@ class MlClient:
         id: int,
         *,
         task: int,
-        context: Optional[Dict[str, Any]] = OMIT,
+        context: Union[Dict[str, Any], Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Any:
         """Ask an interactive ML backend for a suggested region on one task.
@@ -218,7 +218,7 @@ class MlClient:
         self,
         id: int,
         *,
-        use_ground_truth: Optional[bool] = OMIT,
+        use_ground_truth: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> None:
         """Start training an ML backend on the project's annotations.
@@ -267,7 +267,7 @@ class AsyncMlClient:
     async def list(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[MlBackend]:
         """List the ML backends, optionally only those of one project.
@@ -290,16 +290,16 @@ class AsyncMlClient:
     async def create(
         self,
         *,
-        url: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        is_interactive: Optional[bool] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        auth_method: Optional[MlCreateRequestAuthMethod] = OMIT,
-        basic_auth_user: Optional[str] = OMIT,
-        basic_auth_pass: Optional[str] = OMIT,
-        extra_params: Optional[Dict[str, Any]] = OMIT,
-        timeout: Optional[int] = OMIT,
+        url: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        is_interactive: Union[bool, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        auth_method: Union[MlCreateRequestAuthMethod, Omit] = OMIT,
+        basic_auth_user: Union[str, Omit] = OMIT,
+        basic_auth_pass: Union[str, Omit] = OMIT,
+        extra_params: Union[Dict[str, Any], Omit] = OMIT,
+        timeout: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> MlCreateResponse:
         """Connect an ML backend to a project.
@@ -378,16 +378,16 @@ class AsyncMlClient:
         self,
         id: int,
         *,
-        url: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        is_interactive: Optional[bool] = OMIT,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        auth_method: Optional[MlUpdateRequestAuthMethod] = OMIT,
-        basic_auth_user: Optional[str] = OMIT,
-        basic_auth_pass: Optional[str] = OMIT,
-        extra_params: Optional[Dict[str, Any]] = OMIT,
-        timeout: Optional[int] = OMIT,
+        url: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        is_interactive: Union[bool, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        auth_method: Union[MlUpdateRequestAuthMethod, Omit] = OMIT,
+        basic_auth_user: Union[str, Omit] = OMIT,
+        basic_auth_pass: Union[str, Omit] = OMIT,
+        extra_params: Union[Dict[str, Any], Omit] = OMIT,
+        timeout: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> MlUpdateResponse:
         """Change the connection settings of an ML backend.
@@ -433,7 +433,7 @@ class AsyncMlClient:
         id: int,
         *,
         task: int,
-        context: Optional[Dict[str, Any]] = OMIT,
+        context: Union[Dict[str, Any], Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Any:
         """Ask an interactive ML backend for a suggested region on one task.
@@ -462,7 +462,7 @@ class AsyncMlClient:
         self,
         id: int,
         *,
-        use_ground_truth: Optional[bool] = OMIT,
+        use_ground_truth: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> None:
         """Start training an ML backend on the project's annotations.

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, List, Optional, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.organization import Organization
 from label_studio_sdk.types.organization_invite import OrganizationInvite
@@ -71,9 +71,9 @@ class OrganizationsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        token: Optional[str] = OMIT,
-        contact_info: Optional[str] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        token: Union[str, Omit, None] = OMIT,
+        contact_info: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Organization:
         """Change the title or contact address of an organization.
@@ -187,9 +187,9 @@ class AsyncOrganizationsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        token: Optional[str] = OMIT,
-        contact_info: Optional[str] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        token: Union[str, Omit, None] = OMIT,
+        contact_info: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Organization:
         """Change the title or contact address of an organization.

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from label_studio_sdk.projects._async.client_ext import AsyncProjectsClientExt
     from label_studio_sdk.projects._sync.client_ext import ProjectsClientExt
     from label_studio_sdk.projects.client import AsyncProjectsClient, ProjectsClient
+    from label_studio_sdk.projects.types.partial_projects_list_response import PartialProjectsListResponse
     from label_studio_sdk.projects.types.projects_create_response import ProjectsCreateResponse
     from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
     from label_studio_sdk.projects.types.projects_list_response import ProjectsListResponse
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AsyncProjectsClient": "label_studio_sdk.projects.client",
     "AsyncProjectsClientExt": "label_studio_sdk.projects._async.client_ext",
+    "PartialProjectsListResponse": "label_studio_sdk.projects.types.partial_projects_list_response",
     "ProjectsClient": "label_studio_sdk.projects.client",
     "ProjectsClientExt": "label_studio_sdk.projects._sync.client_ext",
     "ProjectsCreateResponse": "label_studio_sdk.projects.types.projects_create_response",
@@ -27,6 +29,7 @@ _EXPORTS = {
 __all__ = [
     "AsyncProjectsClient",
     "AsyncProjectsClientExt",
+    "PartialProjectsListResponse",
     "ProjectsClient",
     "ProjectsClientExt",
     "ProjectsCreateResponse",

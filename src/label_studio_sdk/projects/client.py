@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union, overload
 
 from label_studio_sdk.core.errors import InvalidArgumentError
 from label_studio_sdk.core.files import File, one_field_per_file
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, PageFields, SyncPager
 from label_studio_sdk.core.serialization import encode_path
+from label_studio_sdk.projects.types.partial_projects_list_response import PartialProjectsListResponse
 from label_studio_sdk.projects.types.projects_create_response import ProjectsCreateResponse
 from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
 from label_studio_sdk.projects.types.projects_list_response import ProjectsListResponse
 from label_studio_sdk.projects.types.projects_update_response import ProjectsUpdateResponse
+from label_studio_sdk.types.partial_project import PartialProject
+from label_studio_sdk.types.partial_project_counts import PartialProjectCounts
+from label_studio_sdk.types.partial_projects_list_counts_response import PartialProjectsListCountsResponse
 from label_studio_sdk.types.project import Project
 from label_studio_sdk.types.project_counts import ProjectCounts
 from label_studio_sdk.types.project_label_config import ProjectLabelConfig
@@ -47,20 +51,68 @@ class ProjectsClient:
 
         return PausesClient(self._client)
 
+    @overload
     def list(
         self,
         *,
-        ordering: Optional[str] = OMIT,
-        ids: Optional[str] = OMIT,
-        title: Optional[str] = OMIT,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
-        workspaces: Optional[int] = OMIT,
-        filter: Optional[str] = OMIT,
-        include: Optional[str] = OMIT,
-        search: Optional[str] = OMIT,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Omit = OMIT,
+        search: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
-    ) -> SyncPager[Project]:
+    ) -> SyncPager[Project]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: str,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[PartialProject]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[Project], SyncPager[PartialProject]]: ...
+
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[Project], SyncPager[PartialProject]]:
         """Page through the projects visible to the caller.
 
         Args:
@@ -76,7 +128,7 @@ class ProjectsClient:
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
-            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+            A pager of ``Project``; with ``include=``, of ``PartialProject`` (only the fields asked for are set). Iterate it for every item across pages, or call ``iter_pages()``.
         """
         return self._client.paginate(
             "GET",
@@ -92,7 +144,9 @@ class ProjectsClient:
                 "include": include,
                 "search": search,
             },
-            cast_to=ProjectsListResponse,
+            cast_to=ProjectsListResponse
+            if include is OMIT or include is None
+            else PartialProjectsListResponse,
             fields=PageFields("results", total="count", next="next"),
             request_options=request_options,
         )
@@ -100,21 +154,21 @@ class ProjectsClient:
     def create(
         self,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        label_config: Optional[str] = OMIT,
-        expert_instruction: Optional[str] = OMIT,
-        show_instruction: Optional[bool] = OMIT,
-        show_skip_button: Optional[bool] = OMIT,
-        enable_empty_annotation: Optional[bool] = OMIT,
-        show_annotation_history: Optional[bool] = OMIT,
-        reveal_preannotations_interactively: Optional[bool] = OMIT,
-        show_collab_predictions: Optional[bool] = OMIT,
-        maximum_annotations: Optional[int] = OMIT,
-        color: Optional[str] = OMIT,
-        control_weights: Optional[Dict[str, Any]] = OMIT,
-        workspace: Optional[int] = OMIT,
-        model_version: Optional[str] = OMIT,
+        title: Union[str, Omit, None] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        label_config: Union[str, Omit, None] = OMIT,
+        expert_instruction: Union[str, Omit, None] = OMIT,
+        show_instruction: Union[bool, Omit] = OMIT,
+        show_skip_button: Union[bool, Omit] = OMIT,
+        enable_empty_annotation: Union[bool, Omit] = OMIT,
+        show_annotation_history: Union[bool, Omit] = OMIT,
+        reveal_preannotations_interactively: Union[bool, Omit] = OMIT,
+        show_collab_predictions: Union[bool, Omit] = OMIT,
+        maximum_annotations: Union[int, Omit] = OMIT,
+        color: Union[str, Omit, None] = OMIT,
+        control_weights: Union[Dict[str, Any], Omit, None] = OMIT,
+        workspace: Union[int, Omit] = OMIT,
+        model_version: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsCreateResponse:
         """Create a new project with its labeling setup.
@@ -201,21 +255,21 @@ class ProjectsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        label_config: Optional[str] = OMIT,
-        expert_instruction: Optional[str] = OMIT,
-        show_instruction: Optional[bool] = OMIT,
-        show_skip_button: Optional[bool] = OMIT,
-        enable_empty_annotation: Optional[bool] = OMIT,
-        show_annotation_history: Optional[bool] = OMIT,
-        reveal_preannotations_interactively: Optional[bool] = OMIT,
-        show_collab_predictions: Optional[bool] = OMIT,
-        maximum_annotations: Optional[int] = OMIT,
-        color: Optional[str] = OMIT,
-        control_weights: Optional[Dict[str, Any]] = OMIT,
-        workspace: Optional[int] = OMIT,
-        model_version: Optional[str] = OMIT,
+        title: Union[str, Omit, None] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        label_config: Union[str, Omit, None] = OMIT,
+        expert_instruction: Union[str, Omit, None] = OMIT,
+        show_instruction: Union[bool, Omit] = OMIT,
+        show_skip_button: Union[bool, Omit] = OMIT,
+        enable_empty_annotation: Union[bool, Omit] = OMIT,
+        show_annotation_history: Union[bool, Omit] = OMIT,
+        reveal_preannotations_interactively: Union[bool, Omit] = OMIT,
+        show_collab_predictions: Union[bool, Omit] = OMIT,
+        maximum_annotations: Union[int, Omit] = OMIT,
+        color: Union[str, Omit, None] = OMIT,
+        control_weights: Union[Dict[str, Any], Omit, None] = OMIT,
+        workspace: Union[int, Omit] = OMIT,
+        model_version: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsUpdateResponse:
         """Change some settings of an existing project.
@@ -270,11 +324,11 @@ class ProjectsClient:
         self,
         id: int,
         *,
-        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
-        commit_to_project: Optional[bool] = OMIT,
-        return_task_ids: Optional[bool] = OMIT,
-        preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
-        files: Optional[Sequence[File]] = OMIT,
+        request: Union[Sequence[Dict[str, Any]], Omit] = OMIT,
+        commit_to_project: Union[bool, Omit] = OMIT,
+        return_task_ids: Union[bool, Omit] = OMIT,
+        preannotated_from_fields: Union[str, Sequence[str], Omit] = OMIT,
+        files: Union[Sequence[File], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsImportTasksResponse:
         """Add many tasks to a project in a single request.
@@ -353,18 +407,60 @@ class ProjectsClient:
             request_options=request_options,
         )
 
+    @overload
     def list_counts(
         self,
         *,
-        ids: Optional[str] = OMIT,
-        title: Optional[str] = OMIT,
-        search: Optional[str] = OMIT,
-        filter: Optional[str] = OMIT,
-        include: Optional[str] = OMIT,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Omit = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
-    ) -> SyncPager[ProjectCounts]:
+    ) -> SyncPager[ProjectCounts]: ...
+
+    @overload
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: str,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[PartialProjectCounts]: ...
+
+    @overload
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[ProjectCounts], SyncPager[PartialProjectCounts]]: ...
+
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[ProjectCounts], SyncPager[PartialProjectCounts]]:
         """Page through the task and annotation counters of the projects visible to the caller.
 
         Args:
@@ -378,7 +474,7 @@ class ProjectsClient:
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
-            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+            A pager of ``ProjectCounts``; with ``include=``, of ``PartialProjectCounts`` (only the fields asked for are set). Iterate it for every item across pages, or call ``iter_pages()``.
         """
         return self._client.paginate(
             "GET",
@@ -392,7 +488,9 @@ class ProjectsClient:
                 "page": page,
                 "page_size": page_size,
             },
-            cast_to=ProjectsListCountsResponse,
+            cast_to=ProjectsListCountsResponse
+            if include is OMIT or include is None
+            else PartialProjectsListCountsResponse,
             fields=PageFields("results", total="count", next="next"),
             request_options=request_options,
         )
@@ -465,20 +563,68 @@ class AsyncProjectsClient:
 
         return AsyncPausesClient(self._client)
 
+    @overload
     def list(
         self,
         *,
-        ordering: Optional[str] = OMIT,
-        ids: Optional[str] = OMIT,
-        title: Optional[str] = OMIT,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
-        workspaces: Optional[int] = OMIT,
-        filter: Optional[str] = OMIT,
-        include: Optional[str] = OMIT,
-        search: Optional[str] = OMIT,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Omit = OMIT,
+        search: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
-    ) -> AsyncPager[Project]:
+    ) -> AsyncPager[Project]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: str,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncPager[PartialProject]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[AsyncPager[Project], AsyncPager[PartialProject]]: ...
+
+    def list(
+        self,
+        *,
+        ordering: Union[str, Omit] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        workspaces: Union[int, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[AsyncPager[Project], AsyncPager[PartialProject]]:
         """Page through the projects visible to the caller.
 
         Args:
@@ -494,7 +640,7 @@ class AsyncProjectsClient:
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
-            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+            A pager of ``Project``; with ``include=``, of ``PartialProject`` (only the fields asked for are set). Iterate it for every item across pages, or call ``iter_pages()``.
         """
         return self._client.paginate(
             "GET",
@@ -510,7 +656,9 @@ class AsyncProjectsClient:
                 "include": include,
                 "search": search,
             },
-            cast_to=ProjectsListResponse,
+            cast_to=ProjectsListResponse
+            if include is OMIT or include is None
+            else PartialProjectsListResponse,
             fields=PageFields("results", total="count", next="next"),
             request_options=request_options,
         )
@@ -518,21 +666,21 @@ class AsyncProjectsClient:
     async def create(
         self,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        label_config: Optional[str] = OMIT,
-        expert_instruction: Optional[str] = OMIT,
-        show_instruction: Optional[bool] = OMIT,
-        show_skip_button: Optional[bool] = OMIT,
-        enable_empty_annotation: Optional[bool] = OMIT,
-        show_annotation_history: Optional[bool] = OMIT,
-        reveal_preannotations_interactively: Optional[bool] = OMIT,
-        show_collab_predictions: Optional[bool] = OMIT,
-        maximum_annotations: Optional[int] = OMIT,
-        color: Optional[str] = OMIT,
-        control_weights: Optional[Dict[str, Any]] = OMIT,
-        workspace: Optional[int] = OMIT,
-        model_version: Optional[str] = OMIT,
+        title: Union[str, Omit, None] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        label_config: Union[str, Omit, None] = OMIT,
+        expert_instruction: Union[str, Omit, None] = OMIT,
+        show_instruction: Union[bool, Omit] = OMIT,
+        show_skip_button: Union[bool, Omit] = OMIT,
+        enable_empty_annotation: Union[bool, Omit] = OMIT,
+        show_annotation_history: Union[bool, Omit] = OMIT,
+        reveal_preannotations_interactively: Union[bool, Omit] = OMIT,
+        show_collab_predictions: Union[bool, Omit] = OMIT,
+        maximum_annotations: Union[int, Omit] = OMIT,
+        color: Union[str, Omit, None] = OMIT,
+        control_weights: Union[Dict[str, Any], Omit, None] = OMIT,
+        workspace: Union[int, Omit] = OMIT,
+        model_version: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsCreateResponse:
         """Create a new project with its labeling setup.
@@ -621,21 +769,21 @@ class AsyncProjectsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        label_config: Optional[str] = OMIT,
-        expert_instruction: Optional[str] = OMIT,
-        show_instruction: Optional[bool] = OMIT,
-        show_skip_button: Optional[bool] = OMIT,
-        enable_empty_annotation: Optional[bool] = OMIT,
-        show_annotation_history: Optional[bool] = OMIT,
-        reveal_preannotations_interactively: Optional[bool] = OMIT,
-        show_collab_predictions: Optional[bool] = OMIT,
-        maximum_annotations: Optional[int] = OMIT,
-        color: Optional[str] = OMIT,
-        control_weights: Optional[Dict[str, Any]] = OMIT,
-        workspace: Optional[int] = OMIT,
-        model_version: Optional[str] = OMIT,
+        title: Union[str, Omit, None] = OMIT,
+        description: Union[str, Omit, None] = OMIT,
+        label_config: Union[str, Omit, None] = OMIT,
+        expert_instruction: Union[str, Omit, None] = OMIT,
+        show_instruction: Union[bool, Omit] = OMIT,
+        show_skip_button: Union[bool, Omit] = OMIT,
+        enable_empty_annotation: Union[bool, Omit] = OMIT,
+        show_annotation_history: Union[bool, Omit] = OMIT,
+        reveal_preannotations_interactively: Union[bool, Omit] = OMIT,
+        show_collab_predictions: Union[bool, Omit] = OMIT,
+        maximum_annotations: Union[int, Omit] = OMIT,
+        color: Union[str, Omit, None] = OMIT,
+        control_weights: Union[Dict[str, Any], Omit, None] = OMIT,
+        workspace: Union[int, Omit] = OMIT,
+        model_version: Union[str, Omit, None] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsUpdateResponse:
         """Change some settings of an existing project.
@@ -690,11 +838,11 @@ class AsyncProjectsClient:
         self,
         id: int,
         *,
-        request: Optional[Sequence[Dict[str, Any]]] = OMIT,
-        commit_to_project: Optional[bool] = OMIT,
-        return_task_ids: Optional[bool] = OMIT,
-        preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
-        files: Optional[Sequence[File]] = OMIT,
+        request: Union[Sequence[Dict[str, Any]], Omit] = OMIT,
+        commit_to_project: Union[bool, Omit] = OMIT,
+        return_task_ids: Union[bool, Omit] = OMIT,
+        preannotated_from_fields: Union[str, Sequence[str], Omit] = OMIT,
+        files: Union[Sequence[File], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ProjectsImportTasksResponse:
         """Add many tasks to a project in a single request.
@@ -773,18 +921,60 @@ class AsyncProjectsClient:
             request_options=request_options,
         )
 
+    @overload
     def list_counts(
         self,
         *,
-        ids: Optional[str] = OMIT,
-        title: Optional[str] = OMIT,
-        search: Optional[str] = OMIT,
-        filter: Optional[str] = OMIT,
-        include: Optional[str] = OMIT,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Omit = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
-    ) -> AsyncPager[ProjectCounts]:
+    ) -> AsyncPager[ProjectCounts]: ...
+
+    @overload
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: str,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> AsyncPager[PartialProjectCounts]: ...
+
+    @overload
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[AsyncPager[ProjectCounts], AsyncPager[PartialProjectCounts]]: ...
+
+    def list_counts(
+        self,
+        *,
+        ids: Union[str, Omit] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        search: Union[str, Omit] = OMIT,
+        filter: Union[str, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[AsyncPager[ProjectCounts], AsyncPager[PartialProjectCounts]]:
         """Page through the task and annotation counters of the projects visible to the caller.
 
         Args:
@@ -798,7 +988,7 @@ class AsyncProjectsClient:
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
-            A pager: iterate it for every item across pages, or call ``iter_pages()``.
+            A pager of ``ProjectCounts``; with ``include=``, of ``PartialProjectCounts`` (only the fields asked for are set). Iterate it for every item across pages, or call ``iter_pages()``.
         """
         return self._client.paginate(
             "GET",
@@ -812,7 +1002,9 @@ class AsyncProjectsClient:
                 "page": page,
                 "page_size": page_size,
             },
-            cast_to=ProjectsListCountsResponse,
+            cast_to=ProjectsListCountsResponse
+            if include is OMIT or include is None
+            else PartialProjectsListCountsResponse,
             fields=PageFields("results", total="count", next="next"),
             request_options=request_options,
         )

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.prompts.types.prompts_batch_failed_predictions_request_failed_predictions_item import (
     PromptsBatchFailedPredictionsRequestFailedPredictionsItem,
@@ -79,13 +79,13 @@ class PromptsClient:
         title: str,
         input_fields: Sequence[str],
         output_classes: Sequence[str],
-        description: Optional[str] = OMIT,
-        created_by: Optional[PromptCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptOrganization] = OMIT,
-        associated_projects: Optional[Sequence[PromptAssociatedProjectsItem]] = OMIT,
-        skill_name: Optional[str] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        created_by: Union[PromptCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptOrganization, Omit] = OMIT,
+        associated_projects: Union[Sequence[PromptAssociatedProjectsItem], Omit] = OMIT,
+        skill_name: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Prompt:
         """Create a prompt.
@@ -165,13 +165,13 @@ class PromptsClient:
         title: str,
         input_fields: Sequence[str],
         output_classes: Sequence[str],
-        description: Optional[str] = OMIT,
-        created_by: Optional[PromptCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptOrganization] = OMIT,
-        associated_projects: Optional[Sequence[PromptAssociatedProjectsItem]] = OMIT,
-        skill_name: Optional[str] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        created_by: Union[PromptCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptOrganization, Omit] = OMIT,
+        associated_projects: Union[Sequence[PromptAssociatedProjectsItem], Omit] = OMIT,
+        skill_name: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Prompt:
         """Change an existing prompt.
@@ -215,8 +215,8 @@ class PromptsClient:
     def batch_predictions(
         self,
         *,
-        modelrun_id: Optional[int] = OMIT,
-        results: Optional[Sequence[PromptsBatchPredictionsRequestResultsItem]] = OMIT,
+        modelrun_id: Union[int, Omit] = OMIT,
+        results: Union[Sequence[PromptsBatchPredictionsRequestResultsItem], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptsBatchPredictionsResponse:
         """Store a batch of predictions produced by an inference run.
@@ -240,9 +240,9 @@ class PromptsClient:
     def batch_failed_predictions(
         self,
         *,
-        modelrun_id: Optional[int] = OMIT,
-        failed_predictions: Optional[
-            Sequence[PromptsBatchFailedPredictionsRequestFailedPredictionsItem]
+        modelrun_id: Union[int, Omit] = OMIT,
+        failed_predictions: Union[
+            Sequence[PromptsBatchFailedPredictionsRequestFailedPredictionsItem], Omit
         ] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptsBatchFailedPredictionsResponse:
@@ -315,13 +315,13 @@ class AsyncPromptsClient:
         title: str,
         input_fields: Sequence[str],
         output_classes: Sequence[str],
-        description: Optional[str] = OMIT,
-        created_by: Optional[PromptCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptOrganization] = OMIT,
-        associated_projects: Optional[Sequence[PromptAssociatedProjectsItem]] = OMIT,
-        skill_name: Optional[str] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        created_by: Union[PromptCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptOrganization, Omit] = OMIT,
+        associated_projects: Union[Sequence[PromptAssociatedProjectsItem], Omit] = OMIT,
+        skill_name: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Prompt:
         """Create a prompt.
@@ -403,13 +403,13 @@ class AsyncPromptsClient:
         title: str,
         input_fields: Sequence[str],
         output_classes: Sequence[str],
-        description: Optional[str] = OMIT,
-        created_by: Optional[PromptCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptOrganization] = OMIT,
-        associated_projects: Optional[Sequence[PromptAssociatedProjectsItem]] = OMIT,
-        skill_name: Optional[str] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        created_by: Union[PromptCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptOrganization, Omit] = OMIT,
+        associated_projects: Union[Sequence[PromptAssociatedProjectsItem], Omit] = OMIT,
+        skill_name: Union[str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Prompt:
         """Change an existing prompt.
@@ -453,8 +453,8 @@ class AsyncPromptsClient:
     async def batch_predictions(
         self,
         *,
-        modelrun_id: Optional[int] = OMIT,
-        results: Optional[Sequence[PromptsBatchPredictionsRequestResultsItem]] = OMIT,
+        modelrun_id: Union[int, Omit] = OMIT,
+        results: Union[Sequence[PromptsBatchPredictionsRequestResultsItem], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptsBatchPredictionsResponse:
         """Store a batch of predictions produced by an inference run.
@@ -478,9 +478,9 @@ class AsyncPromptsClient:
     async def batch_failed_predictions(
         self,
         *,
-        modelrun_id: Optional[int] = OMIT,
-        failed_predictions: Optional[
-            Sequence[PromptsBatchFailedPredictionsRequestFailedPredictionsItem]
+        modelrun_id: Union[int, Omit] = OMIT,
+        failed_predictions: Union[
+            Sequence[PromptsBatchFailedPredictionsRequestFailedPredictionsItem], Omit
         ] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptsBatchFailedPredictionsResponse:

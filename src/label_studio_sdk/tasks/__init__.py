@@ -8,12 +8,14 @@ if TYPE_CHECKING:
     from label_studio_sdk.tasks._async.client_ext import AsyncTasksClientExt
     from label_studio_sdk.tasks._sync.client_ext import TasksClientExt
     from label_studio_sdk.tasks.client import AsyncTasksClient, TasksClient
+    from label_studio_sdk.tasks.types.partial_tasks_list_response import PartialTasksListResponse
     from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
     from label_studio_sdk.tasks.types.tasks_list_response import TasksListResponse
 
 _EXPORTS = {
     "AsyncTasksClient": "label_studio_sdk.tasks.client",
     "AsyncTasksClientExt": "label_studio_sdk.tasks._async.client_ext",
+    "PartialTasksListResponse": "label_studio_sdk.tasks.types.partial_tasks_list_response",
     "TasksClient": "label_studio_sdk.tasks.client",
     "TasksClientExt": "label_studio_sdk.tasks._sync.client_ext",
     "TasksListRequestFields": "label_studio_sdk.tasks.types.tasks_list_request_fields",
@@ -23,6 +25,7 @@ _EXPORTS = {
 __all__ = [
     "AsyncTasksClient",
     "AsyncTasksClientExt",
+    "PartialTasksListResponse",
     "TasksClient",
     "TasksClientExt",
     "TasksListRequestFields",

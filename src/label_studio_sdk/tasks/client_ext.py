@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from label_studio_sdk.core.errors import InvalidArgumentError
-from label_studio_sdk.core.options import OMIT
+from label_studio_sdk.core.options import OMIT, Omit
 from label_studio_sdk.core.serialization import dump_json
 
 if TYPE_CHECKING:
@@ -82,11 +82,11 @@ def tasks_query(filters: Optional[TaskFilters], ordering: Optional[Sequence[str]
 
 
 def _pick_query(
-    query: Optional[str], filters: Optional[TaskFilters], ordering: Optional[Sequence[str]]
-) -> Optional[str]:
+    query: Union[str, Omit, None], filters: Optional[TaskFilters], ordering: Optional[Sequence[str]]
+) -> Union[str, Omit]:
     encoded = tasks_query(filters, ordering)
     if encoded is None:
-        return query
+        return OMIT if query is None else query
     if query is not OMIT and query is not None:
         raise InvalidArgumentError(
             "pass either query= or filters=/ordering=, not both: they fill the same parameter"

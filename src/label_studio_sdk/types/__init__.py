@@ -91,6 +91,10 @@ if TYPE_CHECKING:
     from label_studio_sdk.types.organization_member_user import OrganizationMemberUser
     from label_studio_sdk.types.organization_members_list_response import OrganizationMembersListResponse
     from label_studio_sdk.types.organization_summary import OrganizationSummary
+    from label_studio_sdk.types.partial_project import PartialProject
+    from label_studio_sdk.types.partial_project_counts import PartialProjectCounts
+    from label_studio_sdk.types.partial_projects_list_counts_response import PartialProjectsListCountsResponse
+    from label_studio_sdk.types.partial_task import PartialTask
     from label_studio_sdk.types.pause import Pause
     from label_studio_sdk.types.pause_paused_by import PausePausedBy
     from label_studio_sdk.types.prediction import Prediction
@@ -223,6 +227,10 @@ _EXPORTS = {
     "OrganizationMemberUser": "label_studio_sdk.types.organization_member_user",
     "OrganizationMembersListResponse": "label_studio_sdk.types.organization_members_list_response",
     "OrganizationSummary": "label_studio_sdk.types.organization_summary",
+    "PartialProject": "label_studio_sdk.types.partial_project",
+    "PartialProjectCounts": "label_studio_sdk.types.partial_project_counts",
+    "PartialProjectsListCountsResponse": "label_studio_sdk.types.partial_projects_list_counts_response",
+    "PartialTask": "label_studio_sdk.types.partial_task",
     "Pause": "label_studio_sdk.types.pause",
     "PausePausedBy": "label_studio_sdk.types.pause_paused_by",
     "Prediction": "label_studio_sdk.types.prediction",
@@ -352,6 +360,10 @@ __all__ = [
     "OrganizationMemberUser",
     "OrganizationMembersListResponse",
     "OrganizationSummary",
+    "PartialProject",
+    "PartialProjectCounts",
+    "PartialProjectsListCountsResponse",
+    "PartialTask",
     "Pause",
     "PausePausedBy",
     "Prediction",

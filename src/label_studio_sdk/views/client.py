@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List, Optional, Sequence, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.view import View
 from label_studio_sdk.views.types.views_create_request_data import ViewsCreateRequestData
@@ -20,7 +20,7 @@ class ViewsClient:
     def list(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[View]:
         """List the Data Manager views (tabs), optionally only those of one project.
@@ -43,8 +43,8 @@ class ViewsClient:
     def create(
         self,
         *,
-        data: Optional[ViewsCreateRequestData] = OMIT,
-        project: Optional[int] = OMIT,
+        data: Union[ViewsCreateRequestData, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> View:
         """Add a Data Manager view (tab) to a project.
@@ -118,8 +118,8 @@ class ViewsClient:
         self,
         id: Union[int, str],
         *,
-        data: Optional[ViewsUpdateRequestData] = OMIT,
-        project: Optional[int] = OMIT,
+        data: Union[ViewsUpdateRequestData, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> View:
         """Change the filters, sort order or project of a Data Manager view.
@@ -172,7 +172,7 @@ class AsyncViewsClient:
     async def list(
         self,
         *,
-        project: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[View]:
         """List the Data Manager views (tabs), optionally only those of one project.
@@ -195,8 +195,8 @@ class AsyncViewsClient:
     async def create(
         self,
         *,
-        data: Optional[ViewsCreateRequestData] = OMIT,
-        project: Optional[int] = OMIT,
+        data: Union[ViewsCreateRequestData, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> View:
         """Add a Data Manager view (tab) to a project.
@@ -272,8 +272,8 @@ class AsyncViewsClient:
         self,
         id: Union[int, str],
         *,
-        data: Optional[ViewsUpdateRequestData] = OMIT,
-        project: Optional[int] = OMIT,
+        data: Union[ViewsUpdateRequestData, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> View:
         """Change the filters, sort order or project of a Data Manager view.

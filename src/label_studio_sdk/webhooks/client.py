@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.webhook import Webhook
 from label_studio_sdk.types.webhook_actions_item import WebhookActionsItem
@@ -28,7 +28,7 @@ class WebhooksClient:
     def list(
         self,
         *,
-        project: Optional[Union[int, str]] = OMIT,
+        project: Union[int, str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Webhook]:
         """List the webhooks of the caller's organization, optionally only one project's.
@@ -52,16 +52,16 @@ class WebhooksClient:
         self,
         *,
         url: str,
-        id: Optional[int] = OMIT,
-        organization: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        send_payload: Optional[bool] = OMIT,
-        send_for_all_actions: Optional[bool] = OMIT,
-        headers: Optional[Dict[str, Any]] = OMIT,
-        is_active: Optional[bool] = OMIT,
-        actions: Optional[Sequence[WebhookActionsItem]] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        organization: Union[int, Omit] = OMIT,
+        project: Union[int, Omit, None] = OMIT,
+        send_payload: Union[bool, Omit] = OMIT,
+        send_for_all_actions: Union[bool, Omit] = OMIT,
+        headers: Union[Dict[str, Any], Omit] = OMIT,
+        is_active: Union[bool, Omit] = OMIT,
+        actions: Union[Sequence[WebhookActionsItem], Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Webhook:
         """Register a webhook.
@@ -108,7 +108,7 @@ class WebhooksClient:
     def info(
         self,
         *,
-        organization_only: Optional[bool] = OMIT,
+        organization_only: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> WebhooksInfoResponse:
         """Describe the events a webhook can subscribe to.
@@ -167,25 +167,25 @@ class WebhooksClient:
         *,
         url: str,
         webhook_serializer_for_update_url: str,
-        send_payload: Optional[bool] = OMIT,
-        send_for_all_actions: Optional[bool] = OMIT,
-        headers: Optional[str] = OMIT,
-        is_active: Optional[bool] = OMIT,
-        actions: Optional[
-            Union[WebhooksUpdateRequestActionsItem, Sequence[WebhooksUpdateRequestActionsItem]]
+        send_payload: Union[bool, Omit] = OMIT,
+        send_for_all_actions: Union[bool, Omit] = OMIT,
+        headers: Union[str, Omit] = OMIT,
+        is_active: Union[bool, Omit] = OMIT,
+        actions: Union[
+            WebhooksUpdateRequestActionsItem, Sequence[WebhooksUpdateRequestActionsItem], Omit
         ] = OMIT,
-        id: Optional[int] = OMIT,
-        organization: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        webhook_serializer_for_update_send_payload: Optional[bool] = OMIT,
-        webhook_serializer_for_update_send_for_all_actions: Optional[bool] = OMIT,
-        webhook_serializer_for_update_headers: Optional[Dict[str, Any]] = OMIT,
-        webhook_serializer_for_update_is_active: Optional[bool] = OMIT,
-        webhook_serializer_for_update_actions: Optional[
-            Sequence[WebhookSerializerForUpdateActionsItem]
+        id: Union[int, Omit] = OMIT,
+        organization: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        webhook_serializer_for_update_send_payload: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_send_for_all_actions: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_headers: Union[Dict[str, Any], Omit] = OMIT,
+        webhook_serializer_for_update_is_active: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_actions: Union[
+            Sequence[WebhookSerializerForUpdateActionsItem], Omit
         ] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> WebhookSerializerForUpdate:
         """Change the settings of a webhook.
@@ -252,7 +252,7 @@ class AsyncWebhooksClient:
     async def list(
         self,
         *,
-        project: Optional[Union[int, str]] = OMIT,
+        project: Union[int, str, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> List[Webhook]:
         """List the webhooks of the caller's organization, optionally only one project's.
@@ -276,16 +276,16 @@ class AsyncWebhooksClient:
         self,
         *,
         url: str,
-        id: Optional[int] = OMIT,
-        organization: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        send_payload: Optional[bool] = OMIT,
-        send_for_all_actions: Optional[bool] = OMIT,
-        headers: Optional[Dict[str, Any]] = OMIT,
-        is_active: Optional[bool] = OMIT,
-        actions: Optional[Sequence[WebhookActionsItem]] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        organization: Union[int, Omit] = OMIT,
+        project: Union[int, Omit, None] = OMIT,
+        send_payload: Union[bool, Omit] = OMIT,
+        send_for_all_actions: Union[bool, Omit] = OMIT,
+        headers: Union[Dict[str, Any], Omit] = OMIT,
+        is_active: Union[bool, Omit] = OMIT,
+        actions: Union[Sequence[WebhookActionsItem], Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Webhook:
         """Register a webhook.
@@ -332,7 +332,7 @@ class AsyncWebhooksClient:
     async def info(
         self,
         *,
-        organization_only: Optional[bool] = OMIT,
+        organization_only: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> WebhooksInfoResponse:
         """Describe the events a webhook can subscribe to.
@@ -393,25 +393,25 @@ class AsyncWebhooksClient:
         *,
         url: str,
         webhook_serializer_for_update_url: str,
-        send_payload: Optional[bool] = OMIT,
-        send_for_all_actions: Optional[bool] = OMIT,
-        headers: Optional[str] = OMIT,
-        is_active: Optional[bool] = OMIT,
-        actions: Optional[
-            Union[WebhooksUpdateRequestActionsItem, Sequence[WebhooksUpdateRequestActionsItem]]
+        send_payload: Union[bool, Omit] = OMIT,
+        send_for_all_actions: Union[bool, Omit] = OMIT,
+        headers: Union[str, Omit] = OMIT,
+        is_active: Union[bool, Omit] = OMIT,
+        actions: Union[
+            WebhooksUpdateRequestActionsItem, Sequence[WebhooksUpdateRequestActionsItem], Omit
         ] = OMIT,
-        id: Optional[int] = OMIT,
-        organization: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        webhook_serializer_for_update_send_payload: Optional[bool] = OMIT,
-        webhook_serializer_for_update_send_for_all_actions: Optional[bool] = OMIT,
-        webhook_serializer_for_update_headers: Optional[Dict[str, Any]] = OMIT,
-        webhook_serializer_for_update_is_active: Optional[bool] = OMIT,
-        webhook_serializer_for_update_actions: Optional[
-            Sequence[WebhookSerializerForUpdateActionsItem]
+        id: Union[int, Omit] = OMIT,
+        organization: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        webhook_serializer_for_update_send_payload: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_send_for_all_actions: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_headers: Union[Dict[str, Any], Omit] = OMIT,
+        webhook_serializer_for_update_is_active: Union[bool, Omit] = OMIT,
+        webhook_serializer_for_update_actions: Union[
+            Sequence[WebhookSerializerForUpdateActionsItem], Omit
         ] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> WebhookSerializerForUpdate:
         """Change the settings of a webhook.

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, List, Optional, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.workspace import Workspace
 
@@ -46,12 +46,12 @@ class WorkspacesClient:
     def create(
         self,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        is_public: Optional[bool] = OMIT,
-        is_personal: Optional[bool] = OMIT,
-        color: Optional[str] = OMIT,
-        is_archived: Optional[bool] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        is_public: Union[bool, Omit] = OMIT,
+        is_personal: Union[bool, Omit] = OMIT,
+        color: Union[str, Omit] = OMIT,
+        is_archived: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Workspace:
         """Create a workspace.
@@ -120,12 +120,12 @@ class WorkspacesClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        is_public: Optional[bool] = OMIT,
-        is_personal: Optional[bool] = OMIT,
-        color: Optional[str] = OMIT,
-        is_archived: Optional[bool] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        is_public: Union[bool, Omit] = OMIT,
+        is_personal: Union[bool, Omit] = OMIT,
+        color: Union[str, Omit] = OMIT,
+        is_archived: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Workspace:
         """Change some settings of a workspace.
@@ -192,12 +192,12 @@ class AsyncWorkspacesClient:
     async def create(
         self,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        is_public: Optional[bool] = OMIT,
-        is_personal: Optional[bool] = OMIT,
-        color: Optional[str] = OMIT,
-        is_archived: Optional[bool] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        is_public: Union[bool, Omit] = OMIT,
+        is_personal: Union[bool, Omit] = OMIT,
+        color: Union[str, Omit] = OMIT,
+        is_archived: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Workspace:
         """Create a workspace.
@@ -268,12 +268,12 @@ class AsyncWorkspacesClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        description: Optional[str] = OMIT,
-        is_public: Optional[bool] = OMIT,
-        is_personal: Optional[bool] = OMIT,
-        color: Optional[str] = OMIT,
-        is_archived: Optional[bool] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        description: Union[str, Omit] = OMIT,
+        is_public: Union[bool, Omit] = OMIT,
+        is_personal: Union[bool, Omit] = OMIT,
+        color: Union[str, Omit] = OMIT,
+        is_archived: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> Workspace:
         """Change some settings of a workspace.

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Optional, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.pagination import AsyncPager, PageFields, SyncPager
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.label_link import LabelLink
@@ -21,12 +21,12 @@ class LinksClient:
     def list(
         self,
         *,
-        project: Optional[int] = OMIT,
-        label__created_by: Optional[int] = OMIT,
-        label__created_at: Optional[dt.datetime] = OMIT,
-        label__created_at__gte: Optional[dt.datetime] = OMIT,
-        label__created_at__lte: Optional[dt.datetime] = OMIT,
-        page: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        label__created_by: Union[int, Omit] = OMIT,
+        label__created_at: Union[dt.datetime, Omit] = OMIT,
+        label__created_at__gte: Union[dt.datetime, Omit] = OMIT,
+        label__created_at__lte: Union[dt.datetime, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> SyncPager[LabelLink]:
         """Page through the links between custom labels and project controls.
@@ -123,9 +123,9 @@ class LinksClient:
         self,
         id: int,
         *,
-        from_name: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        label: Optional[int] = OMIT,
+        from_name: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        label: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> LabelLink:
         """Point a label link at another control, project or label, for example after a control was renamed.
@@ -158,12 +158,12 @@ class AsyncLinksClient:
     def list(
         self,
         *,
-        project: Optional[int] = OMIT,
-        label__created_by: Optional[int] = OMIT,
-        label__created_at: Optional[dt.datetime] = OMIT,
-        label__created_at__gte: Optional[dt.datetime] = OMIT,
-        label__created_at__lte: Optional[dt.datetime] = OMIT,
-        page: Optional[int] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        label__created_by: Union[int, Omit] = OMIT,
+        label__created_at: Union[dt.datetime, Omit] = OMIT,
+        label__created_at__gte: Union[dt.datetime, Omit] = OMIT,
+        label__created_at__lte: Union[dt.datetime, Omit] = OMIT,
+        page: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncPager[LabelLink]:
         """Page through the links between custom labels and project controls.
@@ -262,9 +262,9 @@ class AsyncLinksClient:
         self,
         id: int,
         *,
-        from_name: Optional[str] = OMIT,
-        project: Optional[int] = OMIT,
-        label: Optional[int] = OMIT,
+        from_name: Union[str, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        label: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> LabelLink:
         """Point a label link at another control, project or label, for example after a control was renamed.

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.errors import LabelStudioError
 from label_studio_sdk.core.files import File
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.projects import client_ext as _shared
 from label_studio_sdk.projects.client import ProjectsClient
 from label_studio_sdk.projects.client_ext import (
@@ -87,11 +87,11 @@ class ProjectsClientExt(ProjectsClient):
         self,
         id: int,
         *,
-        request: Optional[Union[Dict[str, Any], Sequence[Dict[str, Any]]]] = OMIT,
-        commit_to_project: Optional[bool] = OMIT,
-        return_task_ids: Optional[bool] = OMIT,
-        preannotated_from_fields: Optional[Union[str, Sequence[str]]] = OMIT,
-        files: Optional[Sequence[File]] = OMIT,
+        request: Union[Dict[str, Any], Sequence[Dict[str, Any]], Omit] = OMIT,
+        commit_to_project: Union[bool, Omit] = OMIT,
+        return_task_ids: Union[bool, Omit] = OMIT,
+        preannotated_from_fields: Union[str, Sequence[str], Omit] = OMIT,
+        files: Union[Sequence[File], Omit] = OMIT,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
         wait: bool = False,

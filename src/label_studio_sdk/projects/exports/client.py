@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from label_studio_sdk.core.files import AsyncByteStream, ByteStream
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.projects.exports.types.exports_convert_response import ExportsConvertResponse
 from label_studio_sdk.projects.exports.types.exports_list_formats_response_item import (
@@ -33,10 +33,10 @@ class ExportsClient:
         self,
         id: int,
         *,
-        export_type: Optional[str] = OMIT,
-        download_all_tasks: Optional[bool] = OMIT,
-        download_resources: Optional[bool] = OMIT,
-        ids: Optional[Union[int, Sequence[int]]] = OMIT,
+        export_type: Union[str, Omit] = OMIT,
+        download_all_tasks: Union[bool, Omit] = OMIT,
+        download_resources: Union[bool, Omit] = OMIT,
+        ids: Union[int, Sequence[int], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ByteStream:
         """Export a project's tasks in one request and stream the resulting file.
@@ -114,18 +114,18 @@ class ExportsClient:
         self,
         project_id: int,
         *,
-        title: Optional[str] = OMIT,
-        id: Optional[int] = OMIT,
-        created_by: Optional[UserSimple] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        finished_at: Optional[dt.datetime] = OMIT,
-        status: Optional[ExportSnapshotStatus] = OMIT,
-        md5: Optional[str] = OMIT,
-        counters: Optional[Dict[str, Any]] = OMIT,
-        converted_formats: Optional[Sequence[ConvertedFormat]] = OMIT,
-        task_filter_options: Optional[TaskFilterOptions] = OMIT,
-        annotation_filter_options: Optional[AnnotationFilterOptions] = OMIT,
-        serialization_options: Optional[SerializationOptions] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        created_by: Union[UserSimple, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        finished_at: Union[dt.datetime, Omit, None] = OMIT,
+        status: Union[ExportSnapshotStatus, Omit] = OMIT,
+        md5: Union[str, Omit] = OMIT,
+        counters: Union[Dict[str, Any], Omit] = OMIT,
+        converted_formats: Union[Sequence[ConvertedFormat], Omit] = OMIT,
+        task_filter_options: Union[TaskFilterOptions, Omit] = OMIT,
+        annotation_filter_options: Union[AnnotationFilterOptions, Omit] = OMIT,
+        serialization_options: Union[SerializationOptions, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ExportSnapshot:
         """Start building a new export snapshot of a project in the background.
@@ -221,8 +221,8 @@ class ExportsClient:
         project_id: int,
         export_pk: Union[int, str],
         *,
-        export_type: Optional[ExportFormat] = OMIT,
-        download_resources: Optional[bool] = OMIT,
+        export_type: Union[ExportFormat, Omit] = OMIT,
+        download_resources: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ExportsConvertResponse:
         """Start converting an export snapshot into another file format.
@@ -250,7 +250,7 @@ class ExportsClient:
         project_id: int,
         export_pk: Union[int, str],
         *,
-        export_type: Optional[ExportFormat] = OMIT,
+        export_type: Union[ExportFormat, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ByteStream:
         """Stream the file of an export snapshot in one of its available formats.
@@ -284,10 +284,10 @@ class AsyncExportsClient:
         self,
         id: int,
         *,
-        export_type: Optional[str] = OMIT,
-        download_all_tasks: Optional[bool] = OMIT,
-        download_resources: Optional[bool] = OMIT,
-        ids: Optional[Union[int, Sequence[int]]] = OMIT,
+        export_type: Union[str, Omit] = OMIT,
+        download_all_tasks: Union[bool, Omit] = OMIT,
+        download_resources: Union[bool, Omit] = OMIT,
+        ids: Union[int, Sequence[int], Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncByteStream:
         """Export a project's tasks in one request and stream the resulting file.
@@ -365,18 +365,18 @@ class AsyncExportsClient:
         self,
         project_id: int,
         *,
-        title: Optional[str] = OMIT,
-        id: Optional[int] = OMIT,
-        created_by: Optional[UserSimple] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        finished_at: Optional[dt.datetime] = OMIT,
-        status: Optional[ExportSnapshotStatus] = OMIT,
-        md5: Optional[str] = OMIT,
-        counters: Optional[Dict[str, Any]] = OMIT,
-        converted_formats: Optional[Sequence[ConvertedFormat]] = OMIT,
-        task_filter_options: Optional[TaskFilterOptions] = OMIT,
-        annotation_filter_options: Optional[AnnotationFilterOptions] = OMIT,
-        serialization_options: Optional[SerializationOptions] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        id: Union[int, Omit] = OMIT,
+        created_by: Union[UserSimple, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        finished_at: Union[dt.datetime, Omit, None] = OMIT,
+        status: Union[ExportSnapshotStatus, Omit] = OMIT,
+        md5: Union[str, Omit] = OMIT,
+        counters: Union[Dict[str, Any], Omit] = OMIT,
+        converted_formats: Union[Sequence[ConvertedFormat], Omit] = OMIT,
+        task_filter_options: Union[TaskFilterOptions, Omit] = OMIT,
+        annotation_filter_options: Union[AnnotationFilterOptions, Omit] = OMIT,
+        serialization_options: Union[SerializationOptions, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ExportSnapshot:
         """Start building a new export snapshot of a project in the background.
@@ -472,8 +472,8 @@ class AsyncExportsClient:
         project_id: int,
         export_pk: Union[int, str],
         *,
-        export_type: Optional[ExportFormat] = OMIT,
-        download_resources: Optional[bool] = OMIT,
+        export_type: Union[ExportFormat, Omit] = OMIT,
+        download_resources: Union[bool, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> ExportsConvertResponse:
         """Start converting an export snapshot into another file format.
@@ -501,7 +501,7 @@ class AsyncExportsClient:
         project_id: int,
         export_pk: Union[int, str],
         *,
-        export_type: Optional[ExportFormat] = OMIT,
+        export_type: Union[ExportFormat, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> AsyncByteStream:
         """Stream the file of an export snapshot in one of its available formats.

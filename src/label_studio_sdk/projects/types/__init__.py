@@ -5,12 +5,14 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.projects.types.partial_projects_list_response import PartialProjectsListResponse
     from label_studio_sdk.projects.types.projects_create_response import ProjectsCreateResponse
     from label_studio_sdk.projects.types.projects_import_tasks_response import ProjectsImportTasksResponse
     from label_studio_sdk.projects.types.projects_list_response import ProjectsListResponse
     from label_studio_sdk.projects.types.projects_update_response import ProjectsUpdateResponse
 
 _EXPORTS = {
+    "PartialProjectsListResponse": "label_studio_sdk.projects.types.partial_projects_list_response",
     "ProjectsCreateResponse": "label_studio_sdk.projects.types.projects_create_response",
     "ProjectsImportTasksResponse": "label_studio_sdk.projects.types.projects_import_tasks_response",
     "ProjectsListResponse": "label_studio_sdk.projects.types.projects_list_response",
@@ -18,6 +20,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "PartialProjectsListResponse",
     "ProjectsCreateResponse",
     "ProjectsImportTasksResponse",
     "ProjectsListResponse",

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Optional, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.prompts.runs.types.runs_list_request_project_subset import RunsListRequestProjectSubset
 from label_studio_sdk.types.inference_run import InferenceRun
@@ -57,15 +57,15 @@ class RunsClient:
         *,
         project: int,
         project_subset: InferenceRunProjectSubset,
-        organization: Optional[InferenceRunOrganization] = OMIT,
-        model_version: Optional[int] = OMIT,
-        created_by: Optional[InferenceRunCreatedBy] = OMIT,
-        status: Optional[InferenceRunStatus] = OMIT,
-        job_id: Optional[str] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        triggered_at: Optional[dt.datetime] = OMIT,
-        predictions_updated_at: Optional[dt.datetime] = OMIT,
-        completed_at: Optional[dt.datetime] = OMIT,
+        organization: Union[InferenceRunOrganization, Omit] = OMIT,
+        model_version: Union[int, Omit] = OMIT,
+        created_by: Union[InferenceRunCreatedBy, Omit] = OMIT,
+        status: Union[InferenceRunStatus, Omit] = OMIT,
+        job_id: Union[str, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        triggered_at: Union[dt.datetime, Omit] = OMIT,
+        predictions_updated_at: Union[dt.datetime, Omit] = OMIT,
+        completed_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> InferenceRun:
         """Start an inference run of a prompt version on a project.
@@ -152,15 +152,15 @@ class AsyncRunsClient:
         *,
         project: int,
         project_subset: InferenceRunProjectSubset,
-        organization: Optional[InferenceRunOrganization] = OMIT,
-        model_version: Optional[int] = OMIT,
-        created_by: Optional[InferenceRunCreatedBy] = OMIT,
-        status: Optional[InferenceRunStatus] = OMIT,
-        job_id: Optional[str] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        triggered_at: Optional[dt.datetime] = OMIT,
-        predictions_updated_at: Optional[dt.datetime] = OMIT,
-        completed_at: Optional[dt.datetime] = OMIT,
+        organization: Union[InferenceRunOrganization, Omit] = OMIT,
+        model_version: Union[int, Omit] = OMIT,
+        created_by: Union[InferenceRunCreatedBy, Omit] = OMIT,
+        status: Union[InferenceRunStatus, Omit] = OMIT,
+        job_id: Union[str, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        triggered_at: Union[dt.datetime, Omit] = OMIT,
+        predictions_updated_at: Union[dt.datetime, Omit] = OMIT,
+        completed_at: Union[dt.datetime, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> InferenceRun:
         """Start an inference run of a prompt version on a project.

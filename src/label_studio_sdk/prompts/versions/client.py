@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from label_studio_sdk.core.http import AsyncHttpClient, SyncHttpClient
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.serialization import encode_path
 from label_studio_sdk.types.inference_run_cost_estimate import InferenceRunCostEstimate
 from label_studio_sdk.types.prompt_version import PromptVersion
@@ -47,16 +47,16 @@ class VersionsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        parent_model: Optional[int] = OMIT,
-        model_provider_connection: Optional[int] = OMIT,
-        prompt: Optional[str] = OMIT,
-        provider: Optional[PromptVersionProvider] = OMIT,
-        provider_model_id: Optional[str] = OMIT,
-        created_by: Optional[PromptVersionCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptVersionOrganization] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        parent_model: Union[int, Omit] = OMIT,
+        model_provider_connection: Union[int, Omit] = OMIT,
+        prompt: Union[str, Omit] = OMIT,
+        provider: Union[PromptVersionProvider, Omit] = OMIT,
+        provider_model_id: Union[str, Omit] = OMIT,
+        created_by: Union[PromptVersionCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptVersionOrganization, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptVersion:
         """Add a new version to a prompt.
@@ -146,16 +146,16 @@ class VersionsClient:
         id: int,
         version_id: int,
         *,
-        title: Optional[str] = OMIT,
-        parent_model: Optional[int] = OMIT,
-        model_provider_connection: Optional[int] = OMIT,
-        prompt: Optional[str] = OMIT,
-        provider: Optional[PromptVersionProvider] = OMIT,
-        provider_model_id: Optional[str] = OMIT,
-        created_by: Optional[PromptVersionCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptVersionOrganization] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        parent_model: Union[int, Omit] = OMIT,
+        model_provider_connection: Union[int, Omit] = OMIT,
+        prompt: Union[str, Omit] = OMIT,
+        provider: Union[PromptVersionProvider, Omit] = OMIT,
+        provider_model_id: Union[str, Omit] = OMIT,
+        created_by: Union[PromptVersionCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptVersionOrganization, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptVersion:
         """Change one version of a prompt.
@@ -258,10 +258,10 @@ class VersionsClient:
         prompt_id: int,
         version_id: int,
         *,
-        async_: Optional[bool] = OMIT,
-        teacher_model_provider_connection_id: Optional[int] = OMIT,
-        teacher_model_name: Optional[str] = OMIT,
-        project_id: Optional[int] = OMIT,
+        async_: Union[bool, Omit] = OMIT,
+        teacher_model_provider_connection_id: Union[int, Omit] = OMIT,
+        teacher_model_name: Union[str, Omit] = OMIT,
+        project_id: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> RefinedPromptResponse:
         """Have a teacher model improve a prompt version and save the result as a new version.
@@ -324,16 +324,16 @@ class AsyncVersionsClient:
         self,
         id: int,
         *,
-        title: Optional[str] = OMIT,
-        parent_model: Optional[int] = OMIT,
-        model_provider_connection: Optional[int] = OMIT,
-        prompt: Optional[str] = OMIT,
-        provider: Optional[PromptVersionProvider] = OMIT,
-        provider_model_id: Optional[str] = OMIT,
-        created_by: Optional[PromptVersionCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptVersionOrganization] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        parent_model: Union[int, Omit] = OMIT,
+        model_provider_connection: Union[int, Omit] = OMIT,
+        prompt: Union[str, Omit] = OMIT,
+        provider: Union[PromptVersionProvider, Omit] = OMIT,
+        provider_model_id: Union[str, Omit] = OMIT,
+        created_by: Union[PromptVersionCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptVersionOrganization, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptVersion:
         """Add a new version to a prompt.
@@ -423,16 +423,16 @@ class AsyncVersionsClient:
         id: int,
         version_id: int,
         *,
-        title: Optional[str] = OMIT,
-        parent_model: Optional[int] = OMIT,
-        model_provider_connection: Optional[int] = OMIT,
-        prompt: Optional[str] = OMIT,
-        provider: Optional[PromptVersionProvider] = OMIT,
-        provider_model_id: Optional[str] = OMIT,
-        created_by: Optional[PromptVersionCreatedBy] = OMIT,
-        created_at: Optional[dt.datetime] = OMIT,
-        updated_at: Optional[dt.datetime] = OMIT,
-        organization: Optional[PromptVersionOrganization] = OMIT,
+        title: Union[str, Omit] = OMIT,
+        parent_model: Union[int, Omit] = OMIT,
+        model_provider_connection: Union[int, Omit] = OMIT,
+        prompt: Union[str, Omit] = OMIT,
+        provider: Union[PromptVersionProvider, Omit] = OMIT,
+        provider_model_id: Union[str, Omit] = OMIT,
+        created_by: Union[PromptVersionCreatedBy, Omit] = OMIT,
+        created_at: Union[dt.datetime, Omit] = OMIT,
+        updated_at: Union[dt.datetime, Omit] = OMIT,
+        organization: Union[PromptVersionOrganization, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> PromptVersion:
         """Change one version of a prompt.
@@ -535,10 +535,10 @@ class AsyncVersionsClient:
         prompt_id: int,
         version_id: int,
         *,
-        async_: Optional[bool] = OMIT,
-        teacher_model_provider_connection_id: Optional[int] = OMIT,
-        teacher_model_name: Optional[str] = OMIT,
-        project_id: Optional[int] = OMIT,
+        async_: Union[bool, Omit] = OMIT,
+        teacher_model_provider_connection_id: Union[int, Omit] = OMIT,
+        teacher_model_name: Union[str, Omit] = OMIT,
+        project_id: Union[int, Omit] = OMIT,
         request_options: Optional[RequestOptions] = None,
     ) -> RefinedPromptResponse:
         """Have a teacher model improve a prompt version and save the result as a new version.

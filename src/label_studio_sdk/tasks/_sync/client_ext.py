@@ -6,14 +6,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence, Union, overload
 
-from label_studio_sdk.core.options import OMIT, RequestOptions
+from label_studio_sdk.core.options import OMIT, Omit, RequestOptions
 from label_studio_sdk.core.pagination import SyncPager
 from label_studio_sdk.tasks.client import TasksClient
 
 if TYPE_CHECKING:
     from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
+    from label_studio_sdk.types.partial_task import PartialTask
     from label_studio_sdk.types.task import Task
 
 from label_studio_sdk.tasks.client_ext import (
@@ -25,22 +26,76 @@ from label_studio_sdk.tasks.client_ext import (
 class TasksClientExt(TasksClient):
     """Tasks, plus ``filters=`` and ``ordering=`` on ``list``."""
 
+    @overload
     def list(
         self,
         *,
-        page: Optional[int] = OMIT,
-        page_size: Optional[int] = OMIT,
-        view: Optional[int] = OMIT,
-        project: Optional[int] = OMIT,
-        resolve_uri: Optional[bool] = OMIT,
-        fields: Optional[TasksListRequestFields] = "all",
-        review: Optional[bool] = OMIT,
-        include: Optional[str] = OMIT,
-        query: Optional[str] = OMIT,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        view: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        resolve_uri: Union[bool, Omit] = OMIT,
+        fields: Union[TasksListRequestFields, Omit] = "all",
+        review: Union[bool, Omit] = OMIT,
+        include: Omit = OMIT,
+        query: Union[str, Omit] = OMIT,
         filters: Optional[TaskFilters] = None,
         ordering: Optional[Sequence[str]] = None,
         request_options: Optional[RequestOptions] = None,
-    ) -> SyncPager[Task]:
+    ) -> SyncPager[Task]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        view: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        resolve_uri: Union[bool, Omit] = OMIT,
+        fields: Union[TasksListRequestFields, Omit] = "all",
+        review: Union[bool, Omit] = OMIT,
+        include: str,
+        query: Union[str, Omit] = OMIT,
+        filters: Optional[TaskFilters] = None,
+        ordering: Optional[Sequence[str]] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> SyncPager[PartialTask]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        view: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        resolve_uri: Union[bool, Omit] = OMIT,
+        fields: Union[TasksListRequestFields, Omit] = "all",
+        review: Union[bool, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        query: Union[str, Omit] = OMIT,
+        filters: Optional[TaskFilters] = None,
+        ordering: Optional[Sequence[str]] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[Task], SyncPager[PartialTask]]: ...
+
+    def list(
+        self,
+        *,
+        page: Union[int, Omit] = OMIT,
+        page_size: Union[int, Omit] = OMIT,
+        view: Union[int, Omit] = OMIT,
+        project: Union[int, Omit] = OMIT,
+        resolve_uri: Union[bool, Omit] = OMIT,
+        fields: Union[TasksListRequestFields, Omit] = "all",
+        review: Union[bool, Omit] = OMIT,
+        include: Union[str, Omit] = OMIT,
+        query: Union[str, Omit] = OMIT,
+        filters: Optional[TaskFilters] = None,
+        ordering: Optional[Sequence[str]] = None,
+        request_options: Optional[RequestOptions] = None,
+    ) -> Union[SyncPager[Task], SyncPager[PartialTask]]:
         """Page through the tasks of a project or a Data Manager view, optionally filtered and sorted.
 
         Args:
@@ -52,14 +107,16 @@ class TasksClientExt(TasksClient):
             fields: "all" (the default) lists each task with its annotations and predictions; "task_only"
                 leaves them out, which is faster for large projects.
             review: When true, list the tasks in reviewing mode.
-            include: Comma-separated task fields to return; other fields are left out.
+            include: Comma-separated task fields to return; other fields are left out, and the tasks are
+                ``PartialTask`` (every field optional).
             query: The raw Data Manager query as JSON text; not together with filters or ordering.
             filters: Conditions the tasks must meet, e.g. ``Filters.all_of(F.id.greater(5))``.
             ordering: Columns to sort by, e.g. ``["-tasks:id"]`` (a leading "-" sorts descending).
             request_options: Per-call timeout, retries, extra headers, query or body fields.
 
         Returns:
-            A pager: iterate it with ``async for``, await ``to_list()``, or call ``iter_pages()``.
+            A pager of ``Task`` (``PartialTask`` with ``include=``): iterate it with ``async for``, await
+            ``to_list()``, or call ``iter_pages()``.
         """
         return super().list(
             page=page,

@@ -5,15 +5,18 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 if TYPE_CHECKING:
+    from label_studio_sdk.tasks.types.partial_tasks_list_response import PartialTasksListResponse
     from label_studio_sdk.tasks.types.tasks_list_request_fields import TasksListRequestFields
     from label_studio_sdk.tasks.types.tasks_list_response import TasksListResponse
 
 _EXPORTS = {
+    "PartialTasksListResponse": "label_studio_sdk.tasks.types.partial_tasks_list_response",
     "TasksListRequestFields": "label_studio_sdk.tasks.types.tasks_list_request_fields",
     "TasksListResponse": "label_studio_sdk.tasks.types.tasks_list_response",
 }
 
 __all__ = [
+    "PartialTasksListResponse",
     "TasksListRequestFields",
     "TasksListResponse",
 ]
