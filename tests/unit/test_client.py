@@ -13,13 +13,16 @@ import pytest
 import respx
 
 import label_studio_sdk
-from label_studio_sdk import AsyncLabelStudio, LabelStudio, LabelStudioError
+from label_studio_sdk import AsyncLabelStudio, LabelStudio, LabelStudioError, Project
 from label_studio_sdk._version import __version__
 from label_studio_sdk.core import _http_base as http_module
+from tests.samples import sample
 
 from .helpers import Api, access_token, refresh_token
 
 SUB_CLIENTS = ["projects", "tasks", "annotations", "predictions", "users"]
+
+PROJECT_1 = sample(Project, id=1)
 
 
 # -- configuration --------------------------------------------------------------------------------
@@ -31,7 +34,7 @@ async def test_env_var_fallbacks(make_api: Callable[..., Api], monkeypatch: pyte
     api = make_api(base_url=None, api_key=None)
 
     with respx.mock(base_url="http://envhost:9000") as router:
-        route = router.get("/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+        route = router.get("/api/projects/1/").mock(return_value=httpx.Response(200, json=PROJECT_1))
         await api.run(lambda c: c.projects.get(1))
 
     assert api.client.base_url == "http://envhost:9000/"
@@ -79,7 +82,7 @@ async def test_base_url_path_prefix_is_kept(
     make_api: Callable[..., Api], respx_mock: respx.MockRouter, base_url: str
 ) -> None:
     api = make_api(base_url=base_url)
-    route = respx_mock.get("/prefix/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+    route = respx_mock.get("/prefix/api/projects/1/").mock(return_value=httpx.Response(200, json=PROJECT_1))
 
     await api.run(lambda c: c.projects.get(1))
 
@@ -94,7 +97,7 @@ async def test_token_refresh_uses_the_path_prefix(
     refresh = respx_mock.post("/ls/api/token/refresh/").mock(
         return_value=httpx.Response(200, json={"access": access_token(None)})
     )
-    respx_mock.get("/ls/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+    respx_mock.get("/ls/api/projects/1/").mock(return_value=httpx.Response(200, json=PROJECT_1))
 
     await api.run(lambda c: c.projects.get(1))
 
@@ -117,7 +120,7 @@ def test_injected_httpx_client_is_used_and_not_closed(sleeps: List[float]) -> No
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"id": 1})
+        return httpx.Response(200, json=PROJECT_1)
 
     injected = httpx.Client(transport=httpx.MockTransport(handler), headers={"X-Proxy": "p"})
     with LabelStudio(base_url="http://testserver", api_key="k", httpx_client=injected) as ls:
@@ -137,7 +140,7 @@ async def test_injected_async_httpx_client_is_used_and_not_closed(sleeps: List[f
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"id": 1})
+        return httpx.Response(200, json=PROJECT_1)
 
     injected = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     async with AsyncLabelStudio(base_url="http://testserver", api_key="k", httpx_client=injected) as ls:
@@ -252,7 +255,7 @@ def test_every_public_name_resolves() -> None:
 
 async def test_default_and_custom_headers(make_api: Callable[..., Api], respx_mock: respx.MockRouter) -> None:
     api = make_api(headers={"X-Team": "vision"})
-    route = respx_mock.get("/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+    route = respx_mock.get("/api/projects/1/").mock(return_value=httpx.Response(200, json=PROJECT_1))
 
     await api.run(lambda c: c.projects.get(1))
 
@@ -291,7 +294,7 @@ async def test_debug_logging_from_env(
     api = make_api(api_key=SECRET)
     assert sdk_logger.isEnabledFor(logging.DEBUG)
     respx_mock.get("/api/projects/1/").mock(
-        side_effect=[httpx.Response(503, headers={"Retry-After": "1"}), httpx.Response(200, json={"id": 1})]
+        side_effect=[httpx.Response(503, headers={"Retry-After": "1"}), httpx.Response(200, json=PROJECT_1)]
     )
 
     await api.run(lambda c: c.projects.get(1))
@@ -319,7 +322,7 @@ async def test_no_debug_logging_without_env(
 ) -> None:
     monkeypatch.delenv("LABEL_STUDIO_LOG", raising=False)
     api = make_api()
-    respx_mock.get("/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+    respx_mock.get("/api/projects/1/").mock(return_value=httpx.Response(200, json=PROJECT_1))
 
     await api.run(lambda c: c.projects.get(1))
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from label_studio_sdk import AsyncLabelStudio, LabelStudio
+from label_studio_sdk import AsyncLabelStudio, LabelStudio, Task
 from label_studio_sdk.actions import ActionsCreateRequestFilters
 from label_studio_sdk.data_manager import (
     DATETIME_FORMAT,
@@ -25,6 +25,7 @@ from label_studio_sdk.data_manager import (
 from label_studio_sdk.tasks import AsyncTasksClientExt, TasksClientExt
 from label_studio_sdk.tasks.client_ext import tasks_query
 from label_studio_sdk.views import ViewsCreateRequestData, ViewsCreateRequestDataFilters
+from tests.samples import sample
 
 from .helpers import Api
 
@@ -326,7 +327,7 @@ def test_builder_refuses_bad_input() -> None:
 
 TOTALS = {"total_annotations": 0, "total_predictions": 0}
 TASKS_PAGE = {
-    "tasks": [{"id": 7, "data": {"text": "a"}}, {"id": 8, "data": {"text": "b"}}],
+    "tasks": [sample(Task, id=7, data={"text": "a"}), sample(Task, id=8, data={"text": "b"})],
     "total": 2,
     **TOTALS,
 }
@@ -384,7 +385,7 @@ async def test_no_filters_sends_no_query_and_a_raw_query_passes_through(
 async def test_the_filters_go_with_every_page(api: Api, respx_mock: respx.MockRouter) -> None:
     def page(request: httpx.Request) -> httpx.Response:
         number = int(request.url.params.get("page", "1"))
-        tasks = [{"id": number * 10 + i, "data": {}} for i in range(2)] if number <= 2 else []
+        tasks = [sample(Task, id=number * 10 + i, data={}) for i in range(2)] if number <= 2 else []
         return httpx.Response(200, json={"tasks": tasks, "total": 4, **TOTALS})
 
     route = respx_mock.get("/api/tasks/").mock(side_effect=page)

@@ -18,11 +18,13 @@ from label_studio_sdk import (
     InternalServerError,
     LabelStudioError,
     NotFoundError,
+    Project,
     ResponseValidationError,
     TooManyRequestsError,
     UnauthorizedError,
     UnprocessableEntityError,
 )
+from tests.samples import sample
 
 from .helpers import Api, refresh_token
 
@@ -207,7 +209,7 @@ async def test_response_validation_error_keeps_the_raw_body(
 async def test_unknown_fields_and_enum_values_do_not_break_parsing(
     api: Api, respx_mock: respx.MockRouter
 ) -> None:
-    body = {"id": 7, "sampling": "Brand new sampling", "added_in_a_later_version": [1, 2]}
+    body = sample(Project, id=7, sampling="Brand new sampling", added_in_a_later_version=[1, 2])
     respx_mock.get("/api/projects/7/").mock(return_value=httpx.Response(200, json=body))
 
     project = await api.run(lambda c: c.projects.get(7))

@@ -20,7 +20,13 @@ import httpx
 import pytest
 import respx
 
-from label_studio_sdk import ApiConnectionError, BadRequestError, ResponseValidationError
+from label_studio_sdk import (
+    ApiConnectionError,
+    BadRequestError,
+    ConvertedFormat,
+    ExportSnapshot,
+    ResponseValidationError,
+)
 from label_studio_sdk.core.errors import LabelStudioError, MissingDependencyError
 from label_studio_sdk.projects.exports import AsyncExportsClientExt, ExportsClientExt, client_ext
 from label_studio_sdk.projects.exports.errors import (
@@ -31,6 +37,7 @@ from label_studio_sdk.projects.exports.errors import (
 )
 from label_studio_sdk.types.serialization_options import SerializationOptions
 from label_studio_sdk.types.task_filter_options import TaskFilterOptions
+from tests.samples import sample
 
 from .helpers import Api
 
@@ -51,17 +58,19 @@ def formats(offered: Sequence[str], disabled: Sequence[str] = ()) -> List[Dict[s
 
 
 def snapshot(status: Optional[str], *conversions: Dict[str, Any]) -> Dict[str, Any]:
-    return {
+    fields = {
         "id": SNAP,
         "title": "snap",
-        "status": status,
         "counters": {"task_number": 2},
         "converted_formats": list(conversions),
     }
+    if status is not None:
+        fields["status"] = status
+    return sample(ExportSnapshot, **fields)
 
 
 def conversion(id: int, export_type: str, status: str, traceback: Optional[str] = None) -> Dict[str, Any]:
-    return {"id": id, "export_type": export_type, "status": status, "traceback": traceback}
+    return sample(ConvertedFormat, id=id, export_type=export_type, status=status, traceback=traceback)
 
 
 class Clock:

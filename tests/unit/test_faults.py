@@ -35,13 +35,14 @@ from label_studio_sdk import (
 )
 from label_studio_sdk.types import Project
 from tests.conftest import API_KEY
+from tests.samples import sample
 
 from .helpers import Api
 from .local_server import LocalHttpServer, Request
 
 Answer = Callable[[socket.socket, Request], bool]  # writes the answer; False closes the connection
 
-PROJECT = {"id": 7, "title": "Faults"}
+PROJECT = sample(Project, id=7, title="Faults")
 PROJECT_BODY = json.dumps(PROJECT).encode()
 HTML_404 = (
     b"<!DOCTYPE html>\n<html><head>\n  <title>404 | Label Studio</title>\n</head><body>"
@@ -510,7 +511,7 @@ async def test_a_model_passed_as_an_id_names_the_argument(
 ) -> None:
     server = serve(ok())
     api = make_api(base_url=server.url)
-    project = Project(id=7, title="Faults")
+    project = Project.model_validate(PROJECT)
     error = await raised(api, lambda c: c.projects.get(project))  # type: ignore[arg-type]
     assert type(error) is InvalidArgumentError and isinstance(error, TypeError)
     assert error.request_sent is False
@@ -563,7 +564,7 @@ async def test_bad_request_options_are_refused_before_sending(
 
 def test_the_suggestion_uses_the_callers_own_variable_name() -> None:
     with LabelStudio(base_url="http://127.0.0.1:9", api_key=API_KEY) as client:
-        created = Project(id=7, title="Faults")
+        created = Project.model_validate(PROJECT)
         with pytest.raises(InvalidArgumentError, match=r"'id' must be an ID .* did you mean created\.id\?$"):
             client.projects.get(created)  # type: ignore[arg-type]
         with pytest.raises(

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import respx
 
+from label_studio_sdk import Project as ProjectModel
 from label_studio_sdk._legacy import (
     Client,
     ClientCredentials,
@@ -29,9 +30,10 @@ from label_studio_sdk._legacy.login import read_credentials
 from label_studio_sdk._legacy.project import _media_references, known_project_fields
 from label_studio_sdk.core.errors import ApiConnectionError, InternalServerError
 from tests.conftest import API_KEY, BASE_URL
+from tests.samples import sample
 
 P = "/api/projects/3"
-PROJECT: Dict[str, Any] = {"id": 3, "title": "Sentiment", "label_config": "<View/>", "task_number": 4}
+PROJECT: Dict[str, Any] = sample(ProjectModel, id=3, title="Sentiment", label_config="<View/>", task_number=4)
 
 # name -> [(parameter, default or EMPTY)], positional-or-keyword parameters after self, as 2.1.2 has them.
 EMPTY = inspect.Parameter.empty

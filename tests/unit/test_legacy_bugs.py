@@ -19,6 +19,8 @@ import httpx
 import pytest
 import respx
 
+from label_studio_sdk import ExportSnapshot, Prediction, Task
+from label_studio_sdk import Project as ProjectModel
 from label_studio_sdk._legacy import project as project_module
 from label_studio_sdk._legacy import results, sampling, storage
 from label_studio_sdk._legacy.client import Client
@@ -38,6 +40,7 @@ from label_studio_sdk.core.errors import (
     UnauthorizedError,
 )
 from tests.conftest import API_KEY, BASE_URL
+from tests.samples import sample
 
 CONFIG = """<View>
   <Text name="text" value="$text"/>
@@ -47,7 +50,7 @@ CONFIG = """<View>
   <Labels name="ner" toName="text"><Label value="PER"/></Labels>
   <TextArea name="comment" toName="text"/>
 </View>"""
-PROJECT: Dict[str, Any] = {"id": 3, "title": "Sentiment", "label_config": CONFIG, "task_number": 4}
+PROJECT: Dict[str, Any] = sample(ProjectModel, id=3, title="Sentiment", label_config=CONFIG, task_number=4)
 P = "/api/projects/3"
 
 
@@ -57,7 +60,13 @@ def body(route: respx.Route, index: int = -1) -> Any:
 
 def page(tasks: List[Dict[str, Any]], total: int) -> httpx.Response:
     return httpx.Response(
-        200, json={"tasks": tasks, "total": total, "total_annotations": 0, "total_predictions": 0}
+        200,
+        json={
+            "tasks": [sample(Task, **task) for task in tasks],
+            "total": total,
+            "total_annotations": 0,
+            "total_predictions": 0,
+        },
     )
 
 
@@ -403,7 +412,9 @@ def test_export_tasks_encodes_the_export_type(project: Project, respx_mock: resp
 def test_export_snapshot_create_sends_interpolate_key_frames_once_as_a_json_bool(
     project: Project, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.post(f"{P}/exports/").mock(return_value=httpx.Response(201, json={"id": 9}))
+    route = respx_mock.post(f"{P}/exports/").mock(
+        return_value=httpx.Response(201, json=sample(ExportSnapshot, id=9))
+    )
     project.export_snapshot_create("snap", interpolate_key_frames=True)
     request = route.calls.last.request
     assert "interpolate_key_frames" not in request.url.params  # 0.x: "?interpolate_key_frames=True"
@@ -539,7 +550,9 @@ def test_safe_file_name() -> None:
 def test_create_prediction_turns_a_label_or_a_value_into_a_full_result(
     project: Project, respx_mock: respx.MockRouter, given: Any, full: List[Dict[str, Any]]
 ) -> None:
-    route = respx_mock.post("/api/predictions/").mock(return_value=httpx.Response(201, json={"id": 1}))
+    route = respx_mock.post("/api/predictions/").mock(
+        return_value=httpx.Response(201, json=sample(Prediction, id=1))
+    )
     project.create_prediction(7, given)
     assert body(route) == {"task": 7, "result": full}
 
@@ -556,7 +569,9 @@ def test_create_prediction_turns_a_label_or_a_value_into_a_full_result(
 def test_create_prediction_refuses_what_it_cannot_complete(
     project: Project, respx_mock: respx.MockRouter, given: Any, message: str
 ) -> None:
-    route = respx_mock.post("/api/predictions/").mock(return_value=httpx.Response(201, json={"id": 1}))
+    route = respx_mock.post("/api/predictions/").mock(
+        return_value=httpx.Response(201, json=sample(Prediction, id=1))
+    )
     with pytest.raises(ValueError, match=message):
         project.create_prediction(7, given)
     assert route.call_count == 0
@@ -565,7 +580,9 @@ def test_create_prediction_refuses_what_it_cannot_complete(
 def test_create_prediction_sends_score_only_when_given(
     project: Project, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.post("/api/predictions/").mock(return_value=httpx.Response(201, json={"id": 1}))
+    route = respx_mock.post("/api/predictions/").mock(
+        return_value=httpx.Response(201, json=sample(Prediction, id=1))
+    )
     result = [
         {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}
     ]
@@ -601,7 +618,9 @@ def test_predictions_coverage_without_task_number_counts_the_tasks(
     project: Project, respx_mock: respx.MockRouter
 ) -> None:
     respx_mock.get(f"{P}/model-versions").mock(return_value=httpx.Response(200, json={"v1": 3}))
-    respx_mock.get(f"{P}/").mock(return_value=httpx.Response(200, json={"id": 3}))
+    respx_mock.get(f"{P}/").mock(
+        return_value=httpx.Response(200, json=sample(ProjectModel, id=3, task_number=None))
+    )
     tasks = respx_mock.get("/api/tasks").mock(return_value=page([{"id": 1}], 6))
     assert project.get_predictions_coverage() == {"v1": 0.5}
     assert tasks.calls.last.request.url.params["page_size"] == "1"

@@ -15,32 +15,40 @@ import respx
 from label_studio_sdk import (
     ApiConnectionError,
     BadRequestError,
+    BaseUser,
     InternalServerError,
     LabelStudio,
     NotFoundError,
+    Project,
     UnauthorizedError,
 )
 from label_studio_sdk._legacy import Client, CredentialsNotSupportedError, Response, User
 from label_studio_sdk._legacy.workspaces import Workspace
 from tests.conftest import API_KEY, BASE_URL
+from tests.samples import sample
 
-USER = {
-    "id": 1,
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "username": "ada",
-    "email": "ada@example.com",
-    "last_activity": "2024-05-01T10:00:00Z",
-    "avatar": None,
-    "initials": "AL",
-    "phone": "",
-    "active_organization": 7,
-    "org_membership": [{"role": "AD", "active": True, "organization_id": 7}],
-}
+USER = sample(
+    BaseUser,
+    **{
+        "id": 1,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "username": "ada",
+        "email": "ada@example.com",
+        "last_activity": "2024-05-01T10:00:00Z",
+        "avatar": None,
+        "initials": "AL",
+        "phone": "",
+        "active_organization": 7,
+        "org_membership": [{"role": "AD", "active": True, "organization_id": 7}],
+    },
+)
 
 
 def project_body(project_id: int, **extra: Any) -> Dict[str, Any]:
-    return {"id": project_id, "title": f"P{project_id}", "label_config": "<View></View>", **extra}
+    return sample(
+        Project, **{"id": project_id, "title": f"P{project_id}", "label_config": "<View></View>", **extra}
+    )
 
 
 @pytest.fixture
@@ -343,7 +351,9 @@ def test_delete_all_projects_lists_once_then_deletes(legacy: Client, respx_mock:
 
 
 def test_get_users(legacy: Client, respx_mock: respx.MockRouter) -> None:
-    respx_mock.get("/api/users/").respond(json=[USER, {"id": 2, "email": "b@example.com", "extra_key": 1}])
+    respx_mock.get("/api/users/").respond(
+        json=[USER, sample(BaseUser, id=2, email="b@example.com", extra_key=1)]
+    )
     users = legacy.get_users()
     assert [u.id for u in users] == [1, 2]
     ada = users[0]

@@ -15,6 +15,8 @@ import httpx
 import pytest
 import respx
 
+from label_studio_sdk import Annotation, BaseTask, DataManagerTaskSerializer, ExportSnapshot, Prediction, Task
+from label_studio_sdk import Project as ProjectModel
 from label_studio_sdk._legacy.client import Client
 from label_studio_sdk._legacy.project import (
     AssignmentSamplingMethod,
@@ -28,20 +30,22 @@ from label_studio_sdk._legacy.project import (
 from label_studio_sdk._legacy.users import User
 from label_studio_sdk.core.errors import LabelStudioError
 from tests.conftest import API_KEY, BASE_URL
+from tests.samples import sample
 
 CONFIG = """<View>
   <Text name="text" value="$text"/>
   <Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/></Choices>
 </View>"""
-PROJECT: Dict[str, Any] = {
-    "id": 3,
-    "title": "Sentiment",
-    "label_config": CONFIG,
-    "task_number": 4,
-    "sampling": "Sequential sampling",
-    "model_version": "",
-    "is_published": False,
-}
+PROJECT: Dict[str, Any] = sample(
+    ProjectModel,
+    id=3,
+    title="Sentiment",
+    label_config=CONFIG,
+    task_number=4,
+    sampling="Sequential sampling",
+    model_version="",
+    is_published=False,
+)
 P = "/api/projects/3"
 
 
@@ -458,7 +462,7 @@ def _pages(tasks: List[Dict[str, Any]]) -> Any:
 
 
 def test_get_tasks_walks_every_page(project: Project, respx_mock: respx.MockRouter) -> None:
-    tasks = [{"id": i, "data": {"text": str(i)}} for i in range(1, 251)]
+    tasks = [sample(Task, id=i, data={"text": str(i)}) for i in range(1, 251)]
     route = respx_mock.get("/api/tasks/").mock(side_effect=_pages(tasks))
     assert project.get_tasks() == tasks
     assert route.call_count == 3  # 100 + 100 + 50, then total is reached: no 404 needed
@@ -467,7 +471,7 @@ def test_get_tasks_walks_every_page(project: Project, respx_mock: respx.MockRout
 
 
 def test_get_tasks_ids_and_properties(project: Project, respx_mock: respx.MockRouter) -> None:
-    tasks = [{"id": i} for i in range(1, 6)]
+    tasks = [sample(Task, id=i) for i in range(1, 6)]
     respx_mock.get("/api/tasks/").mock(side_effect=_pages(tasks))
     assert project.get_tasks_ids() == [1, 2, 3, 4, 5]
     assert project.tasks_ids == [1, 2, 3, 4, 5]
@@ -486,9 +490,10 @@ def test_get_tasks_ids_and_properties(project: Project, respx_mock: respx.MockRo
 def test_labeled_and_unlabeled(
     project: Project, respx_mock: respx.MockRouter, name: str, empty: bool
 ) -> None:
-    route = respx_mock.get("/api/tasks/").mock(return_value=page([{"id": 1}, {"id": 2}], 2))
+    tasks = [sample(Task, id=1), sample(Task, id=2)]
+    route = respx_mock.get("/api/tasks/").mock(return_value=page(tasks, 2))
     result = getattr(project, name)()
-    assert result == ([1, 2] if name.endswith("_ids") else [{"id": 1}, {"id": 2}])
+    assert result == ([1, 2] if name.endswith("_ids") else tasks)
     assert query(route.calls.last.request)["filters"] == {
         "conjunction": "and",
         "items": [
@@ -498,13 +503,14 @@ def test_labeled_and_unlabeled(
 
 
 def test_get_task_and_update_task(project: Project, respx_mock: respx.MockRouter) -> None:
-    task = {"id": 7, "data": {"text": "a"}, "annotations": [], "meta": {}}
+    task = sample(DataManagerTaskSerializer, id=7, data={"text": "a"}, annotations=[], meta={})
     respx_mock.get("/api/tasks/7/").mock(return_value=httpx.Response(200, json=task))
     assert project.get_task(7) == task
     route = respx_mock.patch("/api/tasks/7/").mock(
-        return_value=httpx.Response(200, json={"id": 7, "data": {"text": "b"}, "meta": {"m": 1}})
+        return_value=httpx.Response(200, json=sample(BaseTask, id=7, data={"text": "b"}, meta={"m": 1}))
     )
     assert project.update_task(7, data={"text": "b"}, meta={"m": 1}) == {
+        **sample(BaseTask),
         "id": 7,
         "data": {"text": "b"},
         "meta": {"m": 1},
@@ -567,9 +573,10 @@ def test_create_prediction_with_a_result_list(project: Project, respx_mock: resp
         {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}
     ]
     route = respx_mock.post("/api/predictions/").mock(
-        return_value=httpx.Response(201, json={"id": 11, "task": 7, "result": result, "score": 0.5})
+        return_value=httpx.Response(201, json=sample(Prediction, id=11, task=7, result=result, score=0.5))
     )
     assert project.create_prediction(7, result, score=0.5, model_version="m1") == {
+        **sample(Prediction),
         "id": 11,
         "task": 7,
         "result": result,
@@ -605,9 +612,10 @@ def test_create_annotations_from_predictions(project: Project, respx_mock: respx
 
 def test_update_annotation(project: Project, respx_mock: respx.MockRouter) -> None:
     route = respx_mock.patch("/api/annotations/12/").mock(
-        return_value=httpx.Response(200, json={"id": 12, "ground_truth": True, "result": []})
+        return_value=httpx.Response(200, json=sample(Annotation, id=12, ground_truth=True, result=[]))
     )
     assert project.update_annotation(12, ground_truth=True, custom="x") == {
+        **sample(Annotation),
         "id": 12,
         "ground_truth": True,
         "result": [],
@@ -763,7 +771,7 @@ def test_connect_storage(
 # -- export snapshots ------------------------------------------------------------------------------------------
 
 
-SNAPSHOT = {"id": 9, "title": "snap", "status": "completed", "created_at": "2024-01-01T00:00:00Z"}
+SNAPSHOT = sample(ExportSnapshot, id=9, title="snap", status="completed", created_at="2024-01-01T00:00:00Z")
 
 
 def test_export_snapshot_list(project: Project, respx_mock: respx.MockRouter) -> None:

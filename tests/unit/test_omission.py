@@ -13,8 +13,9 @@ import httpx
 import respx
 import yaml
 
-from label_studio_sdk import OMIT, LabelStudio, Omit
+from label_studio_sdk import OMIT, LabelStudio, Omit, Project
 from tests.conftest import BASE_URL
+from tests.samples import sample
 
 from .helpers import Api
 
@@ -34,7 +35,7 @@ async def test_a_left_out_body_field_is_not_sent_and_none_is_null(
     api: Api, respx_mock: respx.MockRouter
 ) -> None:
     route = respx_mock.patch(f"{BASE_URL}/api/projects/3/").mock(
-        return_value=httpx.Response(200, json={"id": 3})
+        return_value=httpx.Response(200, json=sample(Project, id=3))
     )
     await api.run(lambda c: c.projects.update(3, color=None, title="Renamed"))
     assert json.loads(route.calls.last.request.content) == {"color": None, "title": "Renamed"}

@@ -7,9 +7,10 @@ from typing import List
 import httpx
 import respx
 
-from label_studio_sdk import LabelStudio
+from label_studio_sdk import LabelStudio, Task
 from label_studio_sdk._extensions.pager_ext import AsyncPagerExt, SyncPagerExt
 from label_studio_sdk.core.pagination import AsyncPager, SyncPager
+from tests.samples import sample
 
 
 def test_old_names_are_our_pagers() -> None:
@@ -22,8 +23,8 @@ def test_listing_is_a_pager_ext_and_stops_without_a_404(
 ) -> None:
     counters = {"total": 3, "total_annotations": 0, "total_predictions": 0}
     pages: List[httpx.Response] = [
-        httpx.Response(200, json={"tasks": [{"id": 1}, {"id": 2}], **counters}),
-        httpx.Response(200, json={"tasks": [{"id": 3}], **counters}),
+        httpx.Response(200, json={"tasks": [sample(Task, id=1), sample(Task, id=2)], **counters}),
+        httpx.Response(200, json={"tasks": [sample(Task, id=3)], **counters}),
     ]
     route = respx_mock.get("/api/tasks/").mock(side_effect=pages)
     pager = client.tasks.list(project=1, page_size=2)

@@ -11,8 +11,9 @@ import httpx
 import pytest
 import respx
 
-from label_studio_sdk import AsyncPager, NotFoundError, Page, SyncPager, UsageError
+from label_studio_sdk import AsyncPager, NotFoundError, Page, Project, SyncPager, Task, UsageError
 from label_studio_sdk.core.http import GC_PAUSE_BYTES
+from tests.samples import sample
 
 from .helpers import Api
 
@@ -24,12 +25,17 @@ def project_page(ids: List[int], count: int, has_next: bool) -> Dict[str, Any]:
         "count": count,
         "next": "http://testserver/api/projects/?page=next" if has_next else None,
         "previous": None,
-        "results": [{"id": i, "title": f"p{i}"} for i in ids],
+        "results": [sample(Project, id=i, title=f"p{i}") for i in ids],
     }
 
 
 def task_page(ids: List[int], total: int) -> Dict[str, Any]:
-    return {"tasks": [{"id": i} for i in ids], "total": total, "total_annotations": 0, "total_predictions": 0}
+    return {
+        "tasks": [sample(Task, id=i) for i in ids],
+        "total": total,
+        "total_annotations": 0,
+        "total_predictions": 0,
+    }
 
 
 def serve_pages(respx_mock: respx.MockRouter, path: str, pages: Dict[int, Dict[str, Any]]) -> respx.Route:
@@ -272,7 +278,7 @@ async def test_empty_list(api: Api, respx_mock: respx.MockRouter) -> None:
 def big_task_page(first: int, count: int, total: int) -> Dict[str, Any]:
     """A page whose body is well over the size at which the parse pauses the collector."""
     text = "lorem ipsum " * 40
-    tasks = [{"id": i, "data": {"text": text}} for i in range(first, first + count)]
+    tasks = [sample(Task, id=i, data={"text": text}) for i in range(first, first + count)]
     return {"tasks": tasks, "total": total, "total_annotations": 0, "total_predictions": 0}
 
 

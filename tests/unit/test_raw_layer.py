@@ -19,10 +19,14 @@ from label_studio_sdk import (
     ResponseValidationError,
 )
 from label_studio_sdk.types.project import Project
+from tests.samples import sample
 
 from ..conftest import API_KEY, BASE_URL
 
 Client = Union[LabelStudio, AsyncLabelStudio]
+
+
+PROJECT_3 = sample(Project, id=3, title="t")
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -35,14 +39,12 @@ async def run(value: Any) -> Any:
 
 
 async def test_request_returns_status_headers_and_body(either: Client, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.get("/api/projects/3/").respond(
-        200, json={"id": 3, "title": "t"}, headers={"X-Seen": "1"}
-    )
+    route = respx_mock.get("/api/projects/3/").respond(200, json=PROJECT_3, headers={"X-Seen": "1"})
 
     answer = await run(either.request("GET", "/api/projects/3/", params={"fields": ["a", "b"], "skip": None}))
 
     assert isinstance(answer, RawResponse)
-    assert (answer.status_code, answer.headers["x-seen"], answer.body) == (200, "1", {"id": 3, "title": "t"})
+    assert (answer.status_code, answer.headers["x-seen"], answer.body) == (200, "1", PROJECT_3)
     assert answer.parse(Project).id == 3
     assert answer.method == "GET" and answer.url == f"{BASE_URL}/api/projects/3/?fields=a&fields=b"
     sent = route.calls.last.request
@@ -66,7 +68,7 @@ async def test_a_url_on_another_server_is_refused_before_sending(
 
 
 async def test_json_body_and_request_options(either: Client, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.post("/api/projects/").respond(201, json={"id": 9})
+    route = respx_mock.post("/api/projects/").respond(201, json=sample(Project, id=9))
     answer = await run(
         either.request(
             "post",

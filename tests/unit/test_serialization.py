@@ -13,10 +13,12 @@ import httpx
 import pytest
 import respx
 
+from label_studio_sdk import Project
 from label_studio_sdk.annotations.types.annotations_create_bulk_request_selected_items import (
     AnnotationsCreateBulkRequestSelectedItems,
 )
 from label_studio_sdk.core.serialization import encode_path, encode_query
+from tests.samples import sample
 
 from .helpers import Api
 
@@ -51,7 +53,9 @@ def echo(respx_mock: respx.MockRouter) -> respx.Route:
 
 
 async def test_omitted_arguments_are_not_sent(api: Api, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.post("/api/projects/").mock(return_value=httpx.Response(201, json={"id": 1}))
+    route = respx_mock.post("/api/projects/").mock(
+        return_value=httpx.Response(201, json=sample(Project, id=1))
+    )
 
     await api.run(lambda c: c.projects.create(title="Only this"))
 
@@ -74,7 +78,9 @@ async def test_omitted_query_arguments_are_not_sent(api: Api, respx_mock: respx.
 
 
 async def test_explicit_none_is_sent_as_null(api: Api, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.patch("/api/projects/3/").mock(return_value=httpx.Response(200, json={"id": 3}))
+    route = respx_mock.patch("/api/projects/3/").mock(
+        return_value=httpx.Response(200, json=sample(Project, id=3))
+    )
 
     await api.run(lambda c: c.projects.update(3, description=None, color="#fff"))
 
@@ -276,7 +282,9 @@ def test_encode_path() -> None:
 
 
 async def test_additional_parameters_and_headers_are_applied(api: Api, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.post("/api/projects/").mock(return_value=httpx.Response(201, json={"id": 1}))
+    route = respx_mock.post("/api/projects/").mock(
+        return_value=httpx.Response(201, json=sample(Project, id=1))
+    )
     options: Dict[str, Any] = {
         "additional_headers": {"X-Trace": "t-1", "Accept-Language": "de"},
         "additional_query_parameters": {"dry_run": True, "tag": ["a", "b"]},
@@ -351,7 +359,9 @@ async def test_client_timeout_reaches_httpx(make_api: Any, echo: respx.Route, ti
 
 
 async def test_per_request_timeout_through_generated_method(api: Api, respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.get("/api/projects/1/").mock(return_value=httpx.Response(200, json={"id": 1}))
+    route = respx_mock.get("/api/projects/1/").mock(
+        return_value=httpx.Response(200, json=sample(Project, id=1))
+    )
 
     await api.run(lambda c: c.projects.get(1, request_options={"timeout": 1.0}))
 

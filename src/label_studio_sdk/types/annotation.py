@@ -15,19 +15,19 @@ class Annotation(ApiModel):
     """Workflow state of the annotation, when the edition tracks one."""
     result: Optional[List[Dict[str, Any]]] = None
     """Labeled regions in Label Studio's JSON result format; null for a skipped task."""
-    created_username: Optional[str] = None
+    created_username: str
     """Display string of the author."""
-    created_ago: Optional[str] = None
+    created_ago: str
     """Human-readable age of the annotation."""
-    completed_by: Optional[int] = None
+    completed_by: int
     """ID of the user credited as the author."""
-    was_cancelled: Optional[bool] = None
+    was_cancelled: bool
     """True when the annotator skipped the task."""
-    ground_truth: Optional[bool] = None
+    ground_truth: bool
     """Whether the annotation is a reference answer."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the annotation was created."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the annotation last changed."""
     draft_created_at: Optional[dt.datetime] = None
     """When a draft of the annotation was first saved."""

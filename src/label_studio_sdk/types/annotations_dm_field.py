@@ -10,7 +10,7 @@ from label_studio_sdk.types.annotations_dm_field_completed_by import Annotations
 class AnnotationsDmField(ApiModel):
     """An annotation embedded in a task."""
 
-    id: Optional[int] = None
+    id: int
     """Numeric ID of the annotation."""
     result: Optional[List[Dict[str, Any]]] = None
     """Labeled regions in Label Studio's JSON result format."""
@@ -18,7 +18,7 @@ class AnnotationsDmField(ApiModel):
     """Display string of the author."""
     created_ago: Optional[str] = None
     """Human-readable age of the annotation."""
-    completed_by: Optional[AnnotationsDmFieldCompletedBy] = None
+    completed_by: AnnotationsDmFieldCompletedBy
     """The author, as a user ID (task listing) or a user object (single task)."""
     unique_id: Optional[str] = None
     """Globally unique identifier of the annotation."""

@@ -15,25 +15,25 @@ class BaseTask(ApiModel):
     """Task payload referenced by the labeling config."""
     meta: Optional[Any] = None
     """Extra information attached to the task."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the task was created."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the task last changed."""
-    is_labeled: Optional[bool] = None
+    is_labeled: bool
     """Whether the task has received enough annotations."""
-    overlap: Optional[int] = None
+    overlap: int
     """How many annotators should label the task."""
     inner_id: Optional[int] = None
     """Position of the task inside its project."""
-    total_annotations: Optional[int] = None
+    total_annotations: int
     """Number of annotations on the task, skipped ones excluded."""
-    cancelled_annotations: Optional[int] = None
+    cancelled_annotations: int
     """Number of skipped annotations on the task."""
-    total_predictions: Optional[int] = None
+    total_predictions: int
     """Number of predictions on the task."""
-    comment_count: Optional[int] = None
+    comment_count: int
     """Number of comments on the task."""
-    unresolved_comment_count: Optional[int] = None
+    unresolved_comment_count: int
     """Number of comments not yet resolved."""
     last_comment_updated_at: Optional[dt.datetime] = None
     """When a comment on the task last changed."""
@@ -42,5 +42,5 @@ class BaseTask(ApiModel):
     updated_by: Optional[BaseTaskUpdatedBy] = None
     file_upload: Optional[int] = None
     """ID of the uploaded file the task came from."""
-    comment_authors: Optional[List[int]] = None
+    comment_authors: List[int]
     """IDs of the users who commented on the task."""

@@ -10,13 +10,13 @@ class BaseUser(ApiModel):
 
     id: int
     """Numeric ID of the user."""
-    first_name: Optional[str] = None
+    first_name: str
     """The user's given name."""
-    last_name: Optional[str] = None
+    last_name: str
     """The user's family name."""
-    username: Optional[str] = None
+    username: str
     """Login name of the user."""
-    email: Optional[str] = None
+    email: str
     """The user's e-mail address."""
     last_activity: Optional[dt.datetime] = None
     """When the user was last active."""
@@ -24,17 +24,17 @@ class BaseUser(ApiModel):
     """Keyboard shortcuts the user redefined."""
     avatar: Optional[str] = None
     """Link to the user's picture, or null when none was uploaded."""
-    initials: Optional[str] = None
+    initials: str
     """Short letters shown when there is no picture."""
     phone: Optional[str] = None
     """The user's phone number."""
     active_organization: Optional[int] = None
     """ID of the organization the user currently works in."""
-    active_organization_meta: Optional[Any] = None
+    active_organization_meta: Any
     """Title and contact of the active organization."""
     allow_newsletters: Optional[bool] = None
     """Whether the user agrees to receive newsletters."""
-    date_joined: Optional[dt.datetime] = None
+    date_joined: dt.datetime
     """When the account was created."""
     permissions: Optional[List[str]] = None
     """Permission names granted to the user; only filled in for the calling user."""

@@ -10,9 +10,9 @@ class ConvertedFormat(ApiModel):
 
     id: int
     """Numeric ID of the conversion."""
-    status: Optional[ConvertedFormatStatus] = None
+    status: ConvertedFormatStatus
     """Progress of the conversion."""
-    export_type: Optional[str] = None
+    export_type: str
     """Format the snapshot is converted into, such as "CSV"."""
     traceback: Optional[str] = None
     """Error report when the conversion failed, otherwise null."""

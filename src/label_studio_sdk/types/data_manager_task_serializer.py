@@ -20,27 +20,27 @@ class DataManagerTaskSerializer(ApiModel):
 
     id: int
     """Numeric ID of the task."""
-    predictions: Optional[List[DataManagerTaskSerializerPredictionsItem]] = None
+    predictions: List[DataManagerTaskSerializerPredictionsItem]
     """Predictions made for the task."""
-    annotations: Optional[List[AnnotationsDmField]] = None
+    annotations: List[AnnotationsDmField]
     """Annotations of the task."""
-    drafts: Optional[List[DataManagerTaskSerializerDraftsItem]] = None
+    drafts: List[DataManagerTaskSerializerDraftsItem]
     """Unsubmitted drafts saved for the task."""
-    annotators: Optional[List[DataManagerTaskSerializerAnnotatorsItem]] = None
+    annotators: List[DataManagerTaskSerializerAnnotatorsItem]
     """Users who annotated the task."""
-    inner_id: Optional[int] = None
+    inner_id: int
     """Position of the task inside its project."""
-    cancelled_annotations: Optional[int] = None
+    cancelled_annotations: int
     """Number of skipped annotations on the task."""
-    total_annotations: Optional[int] = None
+    total_annotations: int
     """Number of annotations on the task, skipped ones excluded."""
-    total_predictions: Optional[int] = None
+    total_predictions: int
     """Number of predictions on the task."""
     completed_at: Optional[dt.datetime] = None
     """When the task got its latest annotation, or null."""
-    annotations_results: Optional[str] = None
+    annotations_results: str
     """Flattened text of the annotation results, used for searching."""
-    predictions_results: Optional[str] = None
+    predictions_results: str
     """Flattened text of the prediction results, used for searching."""
     predictions_score: Optional[float] = None
     """Average score of the task's predictions."""
@@ -48,15 +48,15 @@ class DataManagerTaskSerializer(ApiModel):
     """Name of the uploaded file the task came from."""
     storage_filename: Optional[str] = None
     """Name of the cloud storage object the task came from."""
-    annotations_ids: Optional[str] = None
+    annotations_ids: str
     """Comma-separated IDs of the task's annotations."""
-    predictions_model_versions: Optional[str] = None
+    predictions_model_versions: str
     """Comma-separated model versions of the task's predictions."""
     avg_lead_time: Optional[float] = None
     """Mean labeling time of the task's annotations, in seconds."""
-    draft_exists: Optional[bool] = None
+    draft_exists: bool
     """Whether the task has any saved draft."""
-    updated_by: Optional[List[Dict[str, Any]]] = None
+    updated_by: List[Dict[str, Any]]
     """Users who changed the task, as small objects."""
     state: Optional[str] = None
     """Workflow state of the task, when the edition tracks one."""
@@ -64,21 +64,21 @@ class DataManagerTaskSerializer(ApiModel):
     """Task payload referenced by the labeling config."""
     meta: Optional[Any] = None
     """Extra information attached to the task."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the task was created."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the task last changed."""
-    is_labeled: Optional[bool] = None
+    is_labeled: bool
     """Whether the task has received enough annotations."""
-    overlap: Optional[int] = None
+    overlap: int
     """How many annotators should label the task."""
-    comment_count: Optional[int] = None
+    comment_count: int
     """Number of comments on the task."""
-    unresolved_comment_count: Optional[int] = None
+    unresolved_comment_count: int
     """Number of comments not yet resolved."""
     last_comment_updated_at: Optional[dt.datetime] = None
     """When a comment on the task last changed."""
     project: Optional[int] = None
     """ID of the project the task belongs to."""
-    comment_authors: Optional[List[int]] = None
+    comment_authors: List[int]
     """IDs of the users who commented on the task."""

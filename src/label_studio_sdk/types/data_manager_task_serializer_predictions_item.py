@@ -8,7 +8,7 @@ from label_studio_sdk.core.models import ApiModel
 class DataManagerTaskSerializerPredictionsItem(ApiModel):
     """A prediction embedded in a task."""
 
-    id: Optional[int] = None
+    id: int
     """Numeric ID of the prediction."""
     result: Optional[List[Dict[str, Any]]] = None
     """Predicted regions in Label Studio's JSON result format."""

@@ -14,23 +14,23 @@ from label_studio_sdk.types.user_simple import UserSimple
 class ExportSnapshot(ApiModel):
     """An export snapshot as returned right after it was requested, with the options it uses."""
 
-    title: Optional[str] = None
+    title: str
     """Name of the snapshot."""
     id: int
     """Numeric ID of the snapshot."""
-    created_by: Optional[UserSimple] = None
+    created_by: UserSimple
     """User who asked for the snapshot."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the snapshot was requested."""
     finished_at: Optional[dt.datetime] = None
     """When building the snapshot ended, successfully or not; null while it runs."""
     status: Optional[ExportSnapshotStatus] = None
     """Build state of the snapshot."""
-    md5: Optional[str] = None
+    md5: str
     """Checksum of the snapshot file."""
-    counters: Optional[Dict[str, Any]] = None
+    counters: Dict[str, Any]
     """Statistics gathered while building, such as the number of tasks."""
-    converted_formats: Optional[List[ConvertedFormat]] = None
+    converted_formats: List[ConvertedFormat]
     """Conversions of the snapshot into other formats."""
     task_filter_options: Optional[TaskFilterOptions] = None
     """Task selection the snapshot was built with."""

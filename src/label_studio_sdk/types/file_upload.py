@@ -9,7 +9,7 @@ class FileUpload(ApiModel):
 
     id: int
     """Numeric ID of the upload."""
-    file: Optional[str] = None
+    file: str
     """Stored path of the file, e.g. "upload/7/65ec64d6-data.csv"."""
     size: Optional[int] = None
     """Size of the file in bytes."""

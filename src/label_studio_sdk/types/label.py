@@ -10,7 +10,7 @@ class Label(ApiModel):
 
     id: int
     """Numeric ID of the label."""
-    links: Optional[List[int]] = None
+    links: List[int]
     """IDs of the label's links to project controls."""
     created_at: dt.datetime
     """When the label was created."""
@@ -22,7 +22,7 @@ class Label(ApiModel):
     """Display name of the label."""
     description: Optional[str] = None
     """Free-text explanation of the label."""
-    approved: Optional[bool] = None
+    approved: bool
     """Whether the label has been approved for use."""
     created_by: Optional[int] = None
     """ID of the user who created the label."""
@@ -30,5 +30,5 @@ class Label(ApiModel):
     """ID of the user who approved the label."""
     organization: int
     """Numeric ID of the organization the label belongs to."""
-    projects: Optional[List[int]] = None
+    projects: List[int]
     """IDs of the projects the label is linked to."""

@@ -12,15 +12,15 @@ class LabelCreated(ApiModel):
     """Numeric ID of the label."""
     created_by: Optional[int] = None
     """ID of the user who created the label."""
-    organization: Optional[int] = None
+    organization: int
     """Numeric ID of the organization the label belongs to."""
     project: int
     """Numeric ID of the project the label was added to."""
     from_name: str
     """Name of the control the label was added to."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the label was created."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the label last changed."""
     value: Any
     """The label's value as results carry it."""
@@ -28,9 +28,9 @@ class LabelCreated(ApiModel):
     """Display name of the label."""
     description: Optional[str] = None
     """Free-text explanation of the label."""
-    approved: Optional[bool] = None
+    approved: bool
     """Whether the label has been approved for use."""
     approved_by: Optional[int] = None
     """ID of the user who approved the label."""
-    projects: Optional[List[int]] = None
+    projects: List[int]
     """IDs of the projects the label is linked to."""

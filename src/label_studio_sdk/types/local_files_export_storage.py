@@ -11,15 +11,15 @@ class LocalFilesExportStorage(ApiModel):
 
     id: int
     """Numeric ID of the storage connection."""
-    type: Optional[str] = None
+    type: str
     """Storage kind as the server names it (e.g. "azure", "localfiles")."""
-    synchronizable: Optional[bool] = None
+    synchronizable: bool
     """Whether the connection can be synced."""
     path: Optional[str] = None
     """Server directory that receives the exported annotations."""
     regex_filter: Optional[str] = None
     """Regular expression that object names must match."""
-    use_blob_urls: Optional[bool] = None
+    use_blob_urls: bool
     """Whether files are treated as media referenced by URL."""
     last_sync: Optional[dt.datetime] = None
     """When the most recent sync finished."""
@@ -27,7 +27,7 @@ class LocalFilesExportStorage(ApiModel):
     """How many items the most recent sync handled."""
     last_sync_job: Optional[str] = None
     """ID of the background job that ran the most recent sync."""
-    status: Optional[LocalFilesExportStorageStatus] = None
+    status: LocalFilesExportStorageStatus
     """State of the most recent sync."""
     traceback: Optional[str] = None
     """Error trace of the most recent failed sync."""

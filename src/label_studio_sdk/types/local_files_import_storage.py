@@ -13,13 +13,13 @@ class LocalFilesImportStorage(ApiModel):
     """Numeric ID of the storage connection."""
     type: str
     """Kind of storage as the server names it, e.g. "s3" or "localfiles"."""
-    synchronizable: Optional[bool] = None
+    synchronizable: bool
     """Whether the storage can be synced."""
     path: Optional[str] = None
     """Absolute directory on the Label Studio host to read files from; it has to lie inside the server's local-files document root."""
     regex_filter: Optional[str] = None
     """Regular expression a file name must match to be imported, or null for none."""
-    use_blob_urls: Optional[bool] = None
+    use_blob_urls: bool
     """Whether tasks point at files by URL (true) or are read from the files' JSON content (false)."""
     last_sync: Optional[dt.datetime] = None
     """When the latest sync finished, or null if it never ran."""
@@ -27,7 +27,7 @@ class LocalFilesImportStorage(ApiModel):
     """Number of tasks the latest sync created."""
     last_sync_job: Optional[str] = None
     """ID of the background job that ran the latest sync."""
-    status: Optional[LocalFilesImportStorageStatus] = None
+    status: LocalFilesImportStorageStatus
     """Stage the latest sync has reached."""
     traceback: Optional[str] = None
     """Error trace of the latest failed sync."""

@@ -13,11 +13,11 @@ class OrganizationMember(ApiModel):
     """Numeric ID of the user."""
     organization: int
     """Numeric ID of the organization."""
-    contributed_projects_count: Optional[int] = None
+    contributed_projects_count: int
     """Projects the user has annotated in."""
-    annotations_count: Optional[int] = None
+    annotations_count: int
     """Annotations the user has submitted."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the user joined the organization."""
     created_projects: Optional[List[ProjectReference]] = None
     """Projects the user created; null unless contributed_to_projects was asked for."""

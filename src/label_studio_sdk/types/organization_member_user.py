@@ -11,31 +11,31 @@ class OrganizationMemberUser(ApiModel):
 
     id: int
     """Numeric ID of the user."""
-    first_name: Optional[str] = None
+    first_name: str
     """Given name."""
-    last_name: Optional[str] = None
+    last_name: str
     """Family name."""
-    username: Optional[str] = None
+    username: str
     """Login name."""
-    email: Optional[str] = None
+    email: str
     """E-mail address."""
-    last_activity: Optional[dt.datetime] = None
+    last_activity: dt.datetime
     """When the user was last active."""
     custom_hotkeys: Optional[Any] = None
     """The user's own keyboard shortcuts."""
     avatar: Optional[str] = None
     """URL of the user's picture, or null."""
-    initials: Optional[str] = None
+    initials: str
     """Initials shown where there is no picture."""
-    phone: Optional[str] = None
+    phone: str
     """Phone number."""
     active_organization: Optional[int] = None
     """ID of the organization the user works in now."""
-    active_organization_meta: Optional[Any] = None
+    active_organization_meta: Any
     """Title and owner e-mail of the user's active organization."""
     allow_newsletters: Optional[bool] = None
     """Whether the user agreed to receive newsletters."""
-    date_joined: Optional[dt.datetime] = None
+    date_joined: dt.datetime
     """When the account was created."""
     created_projects: Optional[List[ProjectReference]] = None
     """Projects the user created, when asked for."""

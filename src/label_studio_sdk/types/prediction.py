@@ -10,11 +10,11 @@ class Prediction(ApiModel):
 
     id: int
     """Numeric ID of the prediction."""
-    result: Optional[List[Dict[str, Any]]] = None
+    result: List[Dict[str, Any]]
     """Predicted regions in Label Studio's JSON result format."""
-    model_version: Optional[str] = None
+    model_version: str
     """Tag naming the model that produced the prediction."""
-    created_ago: Optional[str] = None
+    created_ago: str
     """Human-readable age of the prediction."""
     score: Optional[float] = None
     """Model confidence for the prediction."""
@@ -22,17 +22,17 @@ class Prediction(ApiModel):
     """Cluster number assigned to the prediction, if any."""
     neighbors: Optional[Any] = None
     """Nearest-neighbour data for the prediction, if any."""
-    mislabeling: Optional[float] = None
+    mislabeling: float
     """Estimated chance that the task is mislabeled."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the prediction was stored."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the prediction last changed."""
     model: Optional[int] = None
     """ID of the ML backend that made the prediction."""
     model_run: Optional[int] = None
     """ID of the model run that made the prediction."""
-    task: Optional[int] = None
+    task: int
     """ID of the task the prediction is for."""
     project: Optional[int] = None
     """ID of the project the prediction belongs to."""

@@ -22,35 +22,35 @@ class Project(ProjectExt, ApiModel):
     """Labeling interface definition as an XML string."""
     expert_instruction: Optional[str] = None
     """Guidance for annotators, shown in the labeling screen."""
-    show_instruction: Optional[bool] = None
+    show_instruction: bool
     """Whether annotators see the guidance before they start."""
-    show_skip_button: Optional[bool] = None
+    show_skip_button: bool
     """Whether annotators may skip a task."""
-    enable_empty_annotation: Optional[bool] = None
+    enable_empty_annotation: bool
     """Whether an annotation without any result may be submitted."""
-    show_annotation_history: Optional[bool] = None
+    show_annotation_history: bool
     """Whether the history panel is shown while labeling."""
     organization: Optional[int] = None
     """ID of the organization that owns the project."""
     color: Optional[str] = None
     """Project colour as a hex code."""
-    maximum_annotations: Optional[int] = None
+    maximum_annotations: int
     """Upper bound on the number of annotations collected per task."""
-    is_published: Optional[bool] = None
+    is_published: bool
     """Whether the project is open to annotators."""
     model_version: Optional[str] = None
     """Model version whose predictions are used as pre-annotations."""
-    is_draft: Optional[bool] = None
+    is_draft: bool
     """Whether the project is still being set up."""
-    created_by: Optional[UserSimple] = None
+    created_by: UserSimple
     """The user who created the project."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the project was created."""
-    min_annotations_to_start_training: Optional[int] = None
+    min_annotations_to_start_training: int
     """Number of annotations after which connected models start training."""
-    start_training_on_annotation_update: Optional[bool] = None
+    start_training_on_annotation_update: bool
     """Whether saving an annotation triggers model training."""
-    show_collab_predictions: Optional[bool] = None
+    show_collab_predictions: bool
     """Whether model predictions are shown to annotators."""
     num_tasks_with_annotations: Optional[int] = None
     """How many tasks have at least one annotation."""
@@ -66,15 +66,15 @@ class Project(ProjectExt, ApiModel):
     """Count of all annotations in the project."""
     total_predictions_number: Optional[int] = None
     """Count of all predictions in the project."""
-    sampling: Optional[ProjectSampling] = None
+    sampling: ProjectSampling
     """Order in which tasks are handed to annotators."""
-    show_ground_truth_first: Optional[bool] = None
+    show_ground_truth_first: bool
     """Deprecated switch that put ground-truth tasks first."""
-    annotator_evaluation_enabled: Optional[bool] = None
+    annotator_evaluation_enabled: bool
     """Whether annotators are scored against ground truth."""
-    show_overlap_first: Optional[bool] = None
+    show_overlap_first: bool
     """Whether tasks needing several annotators are served first."""
-    overlap_cohort_percentage: Optional[int] = None
+    overlap_cohort_percentage: int
     """Share of tasks, in percent, that get more than one annotator."""
     task_data_login: Optional[str] = None
     """User name used to fetch task data behind basic auth."""
@@ -82,25 +82,25 @@ class Project(ProjectExt, ApiModel):
     """Password used to fetch task data behind basic auth."""
     control_weights: Optional[Dict[str, Any]] = None
     """Per-control-tag weights used when computing agreement."""
-    parsed_label_config: Optional[Dict[str, Any]] = None
+    parsed_label_config: Dict[str, Any]
     """The labeling config broken down into control tags and their labels."""
-    evaluate_predictions_automatically: Optional[bool] = None
+    evaluate_predictions_automatically: bool
     """Whether predictions are scored automatically."""
-    config_has_control_tags: Optional[bool] = None
+    config_has_control_tags: bool
     """Whether the labeling config contains any control tag."""
-    skip_queue: Optional[ProjectSkipQueue] = None
+    skip_queue: ProjectSkipQueue
     """What happens to tasks that an annotator skipped."""
-    reveal_preannotations_interactively: Optional[bool] = None
+    reveal_preannotations_interactively: bool
     """When true, predictions appear only after the annotator picks a region."""
     pinned_at: Optional[dt.datetime] = None
     """When the project was pinned, or null if it is not pinned."""
     finished_task_number: Optional[int] = None
     """How many tasks are fully labeled."""
-    queue_total: Optional[int] = None
+    queue_total: int
     """Number of tasks in the caller's labeling queue."""
-    queue_done: Optional[int] = None
+    queue_done: int
     """Number of tasks from the caller's queue that are done."""
-    config_suitable_for_bulk_annotation: Optional[bool] = None
+    config_suitable_for_bulk_annotation: bool
     """Whether the labeling config allows annotating many tasks at once."""
     state: Optional[str] = None
     """Workflow state of the project, when the edition tracks one."""

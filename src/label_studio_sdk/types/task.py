@@ -10,23 +10,23 @@ from label_studio_sdk.types.task_comment_authors_item import TaskCommentAuthorsI
 class Task(ApiModel):
     """A task as it appears in the paged task listing."""
 
-    id: Optional[int] = None
+    id: int
     """Numeric ID of the task."""
     predictions: Optional[List[Dict[str, Any]]] = None
     """Predictions made for the task, as the server sends them."""
     annotations: Optional[List[Dict[str, Any]]] = None
     """Annotations of the task, as the server sends them."""
-    drafts: Optional[List[Dict[str, Any]]] = None
+    drafts: List[Dict[str, Any]]
     """Unsubmitted drafts saved for the task, as the server sends them."""
-    annotators: Optional[List[TaskAnnotatorsItem]] = None
+    annotators: List[TaskAnnotatorsItem]
     """Users who annotated the task."""
     inner_id: Optional[int] = None
     """Position of the task inside its project."""
     cancelled_annotations: Optional[int] = None
     """Number of skipped annotations on the task."""
-    total_annotations: Optional[int] = None
+    total_annotations: int
     """Number of annotations on the task, skipped ones excluded."""
-    total_predictions: Optional[int] = None
+    total_predictions: int
     """Number of predictions on the task."""
     completed_at: Optional[dt.datetime] = None
     """When the task got its latest annotation, or null."""
@@ -52,13 +52,13 @@ class Task(ApiModel):
     """Users who changed the task, as small objects."""
     state: Optional[str] = None
     """Workflow state of the task, when the edition tracks one."""
-    data: Optional[Dict[str, Any]] = None
+    data: Dict[str, Any]
     """Task payload referenced by the labeling config."""
     meta: Optional[Any] = None
     """Extra information attached to the task."""
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
     """When the task was created."""
-    updated_at: Optional[dt.datetime] = None
+    updated_at: dt.datetime
     """When the task last changed."""
     is_labeled: Optional[bool] = None
     """Whether the task has received enough annotations."""

@@ -9,11 +9,11 @@ class UserSimple(ApiModel):
 
     id: int
     """Numeric ID of the user."""
-    first_name: Optional[str] = None
+    first_name: str
     """The user's given name."""
-    last_name: Optional[str] = None
+    last_name: str
     """The user's family name."""
-    email: Optional[str] = None
+    email: str
     """The user's e-mail address."""
     avatar: Optional[str] = None
     """Link to the user's picture, or null when none was uploaded."""

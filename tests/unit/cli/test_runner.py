@@ -22,6 +22,7 @@ from label_studio_sdk.cli.main import (
     main,
     split_command,
 )
+from tests.samples import sample
 
 KEY = "s3cr3t-unit-key-0123456789"
 
@@ -145,8 +146,9 @@ def test_help_lists_groups_and_commands(capsys: pytest.CaptureFixture[str]) -> N
 def test_results_are_plain_json_with_wire_names() -> None:
     from label_studio_sdk.types.project import Project
 
-    project = Project.model_validate_json(b'{"id": 1, "title": "t", "unknown_field": [1]}')
-    assert jsonable([project]) == [{"id": 1, "title": "t", "unknown_field": [1]}]
+    body = sample(Project, id=1, title="t", unknown_field=[1])
+    project = Project.model_validate_json(json.dumps(body))
+    assert jsonable([project]) == [body]
 
 
 def test_completion_follows_the_table() -> None:

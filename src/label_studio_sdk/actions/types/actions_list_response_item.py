@@ -8,17 +8,17 @@ from label_studio_sdk.core.models import ApiModel
 class ActionsListResponseItem(ApiModel):
     """One action the Data Manager can run, with the dialog shown before it runs."""
 
-    id: Optional[str] = None
+    id: str
     """Name of the action, the value actions.create takes as `id`."""
-    title: Optional[str] = None
+    title: str
     """Label of the action in the Data Manager menu."""
-    order: Optional[int] = None
+    order: int
     """Position of the action in the menu."""
-    permission: Optional[Union[str, List[str]]] = None
+    permission: Union[str, List[str]]
     """Permission, or list of permissions, the caller needs to run the action."""
     experimental: Optional[bool] = None
     """Whether the action is marked experimental."""
     reload: Optional[bool] = None
     """Whether the Data Manager reloads its task list after the action."""
-    dialog: Optional[ActionsListResponseItemDialog] = None
+    dialog: ActionsListResponseItemDialog
     """Confirmation dialog shown before the action runs."""

@@ -7,7 +7,7 @@ from label_studio_sdk.core.models import ApiModel
 class UsersGetTokenResponse(ApiModel):
     """The caller's API token."""
 
-    token: Optional[str] = None
+    token: str
     """The caller's API token."""
     detail: Optional[str] = None
     """The token under the field name the server schema declares."""

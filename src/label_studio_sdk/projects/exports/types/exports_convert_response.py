@@ -8,7 +8,7 @@ from label_studio_sdk.types.export_format import ExportFormat
 class ExportsConvertResponse(ApiModel):
     """Reference to a queued format conversion."""
 
-    export_type: Optional[ExportFormat] = None
+    export_type: ExportFormat
     """Format being produced."""
     converted_format: Optional[int] = None
     """ID of the conversion record, as listed in the snapshot's converted_formats."""

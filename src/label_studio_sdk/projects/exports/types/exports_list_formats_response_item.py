@@ -8,7 +8,7 @@ from label_studio_sdk.types.export_format import ExportFormat
 class ExportsListFormatsResponseItem(ApiModel):
     """One export format and whether it fits the project."""
 
-    name: Optional[ExportFormat] = None
+    name: ExportFormat
     """Identifier of the format, as passed to convert or download."""
     title: Optional[str] = None
     """Human-readable name of the format."""
