@@ -262,6 +262,11 @@ class Loader:
         params = []
         for wire_name, prop in properties.items():
             spot = f"{where}.{wire_name}"
+            if prop.get("readOnly"):
+                # The server sets it and ignores what a request says: no argument for it.
+                if wire_name in required:
+                    raise SpecError(f"{spot}: a readOnly body field cannot be required")
+                continue
             type_ref = self.type_of(prop, spot)
             is_file = type_ref.kind == "file" or (type_ref.kind == "list" and type_ref.args[0].kind == "file")
             params.append(

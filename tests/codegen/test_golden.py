@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import yaml
 
 from codegen.load import load_api
 from codegen.overlays import OverlayError
@@ -163,3 +164,23 @@ def test_reference_documents_the_overlay_helpers() -> None:
     # the sync twin's type, not AsyncPager; with include= the tasks are partial
     assert "-> Union[SyncPager[Task], SyncPager[PartialTask]]" in tasks_list
     assert "iter_pages()" in reference
+
+
+def test_a_partial_listing_renders_overloads_that_compile(tmp_path: Path) -> None:
+    spec = yaml.safe_load((HERE / "spec.yaml").read_text())
+    spec["paths"]["/api/widgets/"]["get"]["parameters"].append(
+        {"name": "include", "in": "query", "schema": {"type": "string"}, "x-sdk-partial": True}
+    )
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    files = render_text(load_api(path, package_dir=None), ROOT / "pyproject.toml")
+    client = files["src/label_studio_sdk/widgets/client.py"]
+    compile(client, "widgets/client.py", "exec")
+    assert client.count("@overload") == 6  # three per flavour
+    assert "include: Omit = OMIT," in client and "include: str," in client
+    assert "-> SyncPager[PartialWidget]: ..." in client and "-> AsyncPager[PartialWidget]: ..." in client
+    assert (
+        "cast_to=WidgetsListResponse if include is OMIT or include is None else PartialWidgetsListResponse"
+        in client
+    )
+    assert any(name.endswith("types/partial_widget.py") for name in files)

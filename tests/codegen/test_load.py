@@ -162,3 +162,50 @@ def test_spec_errors_name_the_spot(kind: str, message: str) -> None:
     with pytest.raises(SpecError, match=None) as info:
         load(break_spec(kind))
     assert message in str(info.value)
+
+
+def test_a_read_only_body_field_is_no_argument() -> None:
+    spec, op = mutated("/api/widgets/", "post")
+    props = op["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    props["created_at"] = {"type": "string", "format": "date-time", "readOnly": True}
+    create = {o.name: o for o in load(spec).all_resources[0].operations}["create"]
+    assert "created_at" not in [p.name for p in create.params]
+    assert "note" in [p.name for p in create.params]
+
+
+def test_a_read_only_body_field_cannot_be_required() -> None:
+    spec, op = mutated("/api/widgets/", "post")
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    schema["properties"]["note"]["readOnly"] = True
+    schema["required"] = ["note"]
+    with pytest.raises(SpecError, match="readOnly body field cannot be required"):
+        load(spec)
+
+
+def test_a_field_selecting_argument_makes_partial_models_and_overloads() -> None:
+    spec, op = mutated("/api/widgets/", "get")
+    op["parameters"].append(
+        {"name": "include", "in": "query", "schema": {"type": "string"}, "x-sdk-partial": True}
+    )
+    api = load(spec)
+    listing = {o.name: o for o in api.all_resources[0].operations}["list"]
+    assert listing.partial is not None and listing.partial.param == "include"
+    item = api.models[str(listing.returns.ref)] if listing.returns else None
+    partial = api.models[str(listing.partial.item_type.ref)]
+    assert (
+        item is not None and partial.name == f"Partial{item.name}" and partial.partial_of == item.schema_name
+    )
+    assert [f.name for f in partial.fields] == [f.name for f in item.fields]
+    assert not any(f.required for f in partial.fields) and any(f.required for f in item.fields)
+    page = next(m for m in api.models.values() if m.name == listing.partial.page_model)
+    assert page.name.startswith("Partial") and page.module.endswith(snake_case(page.name))
+
+
+def test_a_partial_argument_needs_a_paginated_list() -> None:
+    spec, op = mutated("/api/widgets/", "get")
+    del op["x-pagination"]
+    op["parameters"].append(
+        {"name": "include", "in": "query", "schema": {"type": "string"}, "x-sdk-partial": True}
+    )
+    with pytest.raises(SpecError, match="x-sdk-partial"):
+        load(spec)

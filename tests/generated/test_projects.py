@@ -850,7 +850,6 @@ def test_projects_exports_create(client: LabelStudio, respx_mock: respx.MockRout
     result = client.projects.exports.create(
         3,
         title="title-value",
-        id=7,
         created_by={
             "id": 7,
             "first_name": "first_name-value",
@@ -858,7 +857,6 @@ def test_projects_exports_create(client: LabelStudio, respx_mock: respx.MockRout
             "email": "email-value",
             "avatar": "avatar-value",
         },
-        created_at="2024-05-06T07:08:09Z",
         finished_at="2024-05-06T07:08:09Z",
         status="created",
         md5="md5-value",
@@ -888,7 +886,7 @@ def test_projects_exports_create(client: LabelStudio, respx_mock: respx.MockRout
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+        '{"title": "title-value", "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
@@ -909,7 +907,6 @@ async def test_projects_exports_create_async(
     result = await async_client.projects.exports.create(
         3,
         title="title-value",
-        id=7,
         created_by={
             "id": 7,
             "first_name": "first_name-value",
@@ -917,7 +914,6 @@ async def test_projects_exports_create_async(
             "email": "email-value",
             "avatar": "avatar-value",
         },
-        created_at="2024-05-06T07:08:09Z",
         finished_at="2024-05-06T07:08:09Z",
         status="created",
         md5="md5-value",
@@ -947,7 +943,7 @@ async def test_projects_exports_create_async(
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
+        '{"title": "title-value", "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"title": "title-value", "id": 7, "created_by": {"id": 7, "first_name": "first_name-value", "last_name": "last_name-value", "email": "email-value", "avatar": "avatar-value"}, "created_at": "2024-05-06T07:08:09Z", "finished_at": "2024-05-06T07:08:09Z", "status": "created", "md5": "md5-value", "counters": {"key": {"key": "value"}}, "converted_formats": [{"id": 7, "status": "created", "export_type": "export_type-value", "traceback": "traceback-value"}], "task_filter_options": {"view": 3, "skipped": "skipped-value", "finished": "finished-value", "annotated": "annotated-value", "only_with_annotations": true}, "annotation_filter_options": {"usual": true, "ground_truth": true, "skipped": true}, "serialization_options": {"drafts": {"only_id": true}, "predictions": {"only_id": true}, "include_annotation_history": true, "annotations__completed_by": {"only_id": true}, "interpolate_key_frames": true}}'

@@ -70,16 +70,12 @@ def test_webhooks_create(client: LabelStudio, respx_mock: respx.MockRouter) -> N
     )
     result = client.webhooks.create(
         url="url-value",
-        id=7,
-        organization=3,
         project=3,
         send_payload=True,
         send_for_all_actions=True,
         headers={"key": {"key": "value"}},
         is_active=True,
         actions=["PROJECT_CREATED"],
-        created_at="2024-05-06T07:08:09Z",
-        updated_at="2024-05-06T07:08:09Z",
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -87,7 +83,7 @@ def test_webhooks_create(client: LabelStudio, respx_mock: respx.MockRouter) -> N
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"url": "url-value", "id": 7, "organization": 3, "project": 3, "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+        '{"url": "url-value", "project": 3, "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"]}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "organization": 3, "project": 3, "url": "url-value", "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
@@ -105,16 +101,12 @@ async def test_webhooks_create_async(async_client: AsyncLabelStudio, respx_mock:
     )
     result = await async_client.webhooks.create(
         url="url-value",
-        id=7,
-        organization=3,
         project=3,
         send_payload=True,
         send_for_all_actions=True,
         headers={"key": {"key": "value"}},
         is_active=True,
         actions=["PROJECT_CREATED"],
-        created_at="2024-05-06T07:08:09Z",
-        updated_at="2024-05-06T07:08:09Z",
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -122,7 +114,7 @@ async def test_webhooks_create_async(async_client: AsyncLabelStudio, respx_mock:
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"url": "url-value", "id": 7, "organization": 3, "project": 3, "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+        '{"url": "url-value", "project": 3, "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"]}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "organization": 3, "project": 3, "url": "url-value", "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
@@ -249,16 +241,11 @@ def test_webhooks_update(client: LabelStudio, respx_mock: respx.MockRouter) -> N
         headers="headers-value",
         is_active=True,
         actions="PROJECT_CREATED",
-        id=7,
-        organization=3,
-        project=3,
         webhook_serializer_for_update_send_payload=True,
         webhook_serializer_for_update_send_for_all_actions=True,
         webhook_serializer_for_update_headers={"key": {"key": "value"}},
         webhook_serializer_for_update_is_active=True,
         webhook_serializer_for_update_actions=["PROJECT_CREATED"],
-        created_at="2024-05-06T07:08:09Z",
-        updated_at="2024-05-06T07:08:09Z",
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -266,7 +253,7 @@ def test_webhooks_update(client: LabelStudio, respx_mock: respx.MockRouter) -> N
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"url": "url-value", "webhook_serializer_for_update_url": "webhook_serializer_for_update_url-value", "send_payload": true, "send_for_all_actions": true, "headers_text": "headers-value", "is_active": true, "actions": "PROJECT_CREATED", "id": 7, "organization": 3, "project": 3, "webhook_serializer_for_update_send_payload": true, "webhook_serializer_for_update_send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "webhook_serializer_for_update_is_active": true, "webhook_serializer_for_update_actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+        '{"url": "url-value", "webhook_serializer_for_update_url": "webhook_serializer_for_update_url-value", "send_payload": true, "send_for_all_actions": true, "headers_text": "headers-value", "is_active": true, "actions": "PROJECT_CREATED", "webhook_serializer_for_update_send_payload": true, "webhook_serializer_for_update_send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "webhook_serializer_for_update_is_active": true, "webhook_serializer_for_update_actions": ["PROJECT_CREATED"]}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "organization": 3, "project": 3, "url": "url-value", "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
@@ -291,16 +278,11 @@ async def test_webhooks_update_async(async_client: AsyncLabelStudio, respx_mock:
         headers="headers-value",
         is_active=True,
         actions="PROJECT_CREATED",
-        id=7,
-        organization=3,
-        project=3,
         webhook_serializer_for_update_send_payload=True,
         webhook_serializer_for_update_send_for_all_actions=True,
         webhook_serializer_for_update_headers={"key": {"key": "value"}},
         webhook_serializer_for_update_is_active=True,
         webhook_serializer_for_update_actions=["PROJECT_CREATED"],
-        created_at="2024-05-06T07:08:09Z",
-        updated_at="2024-05-06T07:08:09Z",
     )
     assert route.call_count == 1
     request = route.calls.last.request
@@ -308,7 +290,7 @@ async def test_webhooks_update_async(async_client: AsyncLabelStudio, respx_mock:
     assert sorted(request.url.params.multi_items()) == []
     assert request.headers["content-type"] == "application/json"
     assert json.loads(request.content) == json.loads(
-        '{"url": "url-value", "webhook_serializer_for_update_url": "webhook_serializer_for_update_url-value", "send_payload": true, "send_for_all_actions": true, "headers_text": "headers-value", "is_active": true, "actions": "PROJECT_CREATED", "id": 7, "organization": 3, "project": 3, "webhook_serializer_for_update_send_payload": true, "webhook_serializer_for_update_send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "webhook_serializer_for_update_is_active": true, "webhook_serializer_for_update_actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'
+        '{"url": "url-value", "webhook_serializer_for_update_url": "webhook_serializer_for_update_url-value", "send_payload": true, "send_for_all_actions": true, "headers_text": "headers-value", "is_active": true, "actions": "PROJECT_CREATED", "webhook_serializer_for_update_send_payload": true, "webhook_serializer_for_update_send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "webhook_serializer_for_update_is_active": true, "webhook_serializer_for_update_actions": ["PROJECT_CREATED"]}'
     )
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == json.loads(
         '{"id": 7, "organization": 3, "project": 3, "url": "url-value", "send_payload": true, "send_for_all_actions": true, "headers": {"key": {"key": "value"}}, "is_active": true, "actions": ["PROJECT_CREATED"], "created_at": "2024-05-06T07:08:09Z", "updated_at": "2024-05-06T07:08:09Z"}'

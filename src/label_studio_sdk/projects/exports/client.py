@@ -115,9 +115,7 @@ class ExportsClient:
         project_id: int,
         *,
         title: Union[str, Omit] = OMIT,
-        id: Union[int, Omit] = OMIT,
         created_by: Union[UserSimple, Omit] = OMIT,
-        created_at: Union[dt.datetime, Omit] = OMIT,
         finished_at: Union[dt.datetime, Omit, None] = OMIT,
         status: Union[ExportSnapshotStatus, Omit] = OMIT,
         md5: Union[str, Omit] = OMIT,
@@ -135,9 +133,7 @@ class ExportsClient:
         Args:
             project_id: Numeric ID of the project to snapshot.
             title: Name for the snapshot; the server makes one up when it is left out.
-            id: Snapshot ID; assigned by the server, a sent value is ignored.
             created_by: Author of the snapshot; the server records the caller, so leave it out.
-            created_at: Creation time; set by the server, a sent value is ignored.
             finished_at: Time the build ended; set by the server.
             status: Build state; managed by the server.
             md5: Checksum of the snapshot file; computed by the server.
@@ -156,9 +152,7 @@ class ExportsClient:
             f"api/projects/{encode_path(project_id)}/exports/",
             json={
                 "title": title,
-                "id": id,
                 "created_by": created_by,
-                "created_at": created_at,
                 "finished_at": finished_at,
                 "status": status,
                 "md5": md5,
@@ -366,9 +360,7 @@ class AsyncExportsClient:
         project_id: int,
         *,
         title: Union[str, Omit] = OMIT,
-        id: Union[int, Omit] = OMIT,
         created_by: Union[UserSimple, Omit] = OMIT,
-        created_at: Union[dt.datetime, Omit] = OMIT,
         finished_at: Union[dt.datetime, Omit, None] = OMIT,
         status: Union[ExportSnapshotStatus, Omit] = OMIT,
         md5: Union[str, Omit] = OMIT,
@@ -386,9 +378,7 @@ class AsyncExportsClient:
         Args:
             project_id: Numeric ID of the project to snapshot.
             title: Name for the snapshot; the server makes one up when it is left out.
-            id: Snapshot ID; assigned by the server, a sent value is ignored.
             created_by: Author of the snapshot; the server records the caller, so leave it out.
-            created_at: Creation time; set by the server, a sent value is ignored.
             finished_at: Time the build ended; set by the server.
             status: Build state; managed by the server.
             md5: Checksum of the snapshot file; computed by the server.
@@ -407,9 +397,7 @@ class AsyncExportsClient:
             f"api/projects/{encode_path(project_id)}/exports/",
             json={
                 "title": title,
-                "id": id,
                 "created_by": created_by,
-                "created_at": created_at,
                 "finished_at": finished_at,
                 "status": status,
                 "md5": md5,
