@@ -66,6 +66,30 @@ def task_block() -> bytes:
     return ",".join(json.dumps(t, separators=(",", ":")) for t in tasks).encode()
 
 
+def snapshot(status: str) -> Dict[str, Any]:
+    """A snapshot as Label Studio 1.23.2 describes one (every field it sends)."""
+    return {
+        "id": SNAPSHOT_ID,
+        "title": "benchmark",
+        "created_by": {
+            "id": 1,
+            "first_name": "",
+            "last_name": "",
+            "email": "admin@example.com",
+            "avatar": None,
+        },
+        "created_at": "2024-09-02T08:15:42.123456Z",
+        "finished_at": None if status != "completed" else "2024-09-02T08:15:50.000000Z",
+        "status": status,
+        "md5": "d751713988987e9331980363e24189ce",
+        "counters": {"task_number": 0},
+        "converted_formats": [],
+        "task_filter_options": None,
+        "annotation_filter_options": None,
+        "serialization_options": None,
+    }
+
+
 class ExportServer:
     """Serves one snapshot per project: ``BIG_PROJECT`` gets ``blocks`` blocks, ``SMALL_PROJECT`` one."""
 
@@ -85,7 +109,7 @@ class ExportServer:
                 server.requests.append(f"POST {self.path}")
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if re.fullmatch(r"/api/projects/\d+/exports/", self.path):
-                    self.send_json(201, {"id": SNAPSHOT_ID, "status": "created", "converted_formats": []})
+                    self.send_json(201, snapshot("created"))
                 else:
                     self.send_json(404, {"detail": "not found"})
 
@@ -97,7 +121,7 @@ class ExportServer:
                 elif match.group(3):
                     self.send_export(server.blocks.get(int(match.group(1)), 0))
                 else:
-                    self.send_json(200, {"id": SNAPSHOT_ID, "status": "completed", "converted_formats": []})
+                    self.send_json(200, snapshot("completed"))
 
             def send_json(self, status: int, body: Dict[str, Any]) -> None:
                 content = json.dumps(body).encode()

@@ -138,6 +138,8 @@ def task(task_id: int) -> Dict[str, Any]:
         "updated_by": [{"user_id": 1}],
         "file_upload": "5f1c2a9e-reviews_q3.json",
         "comment_authors": [],
+        "annotators": [1],
+        "drafts": [],
         "annotations": [
             {
                 "id": annotation_id,

@@ -94,6 +94,9 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Dict
     finally:
         client = namespace.get("client")
         if client is not None:
+            user = namespace.get("user")
+            if user is not None:  # the users.update example renames the account running the suite
+                client.users.update(user.id, first_name=user.first_name)
             made = [namespace[name] for name in ("project",) if name in namespace]
             for project in made + namespace.get("created_projects", []):
                 with contextlib.suppress(Exception):
