@@ -305,8 +305,8 @@ def operation_view(op: Operation, api: Api, imports: Imports) -> OperationView:
 def _partial_overloads(
     op: Operation, partial: PartialListing, signature: List[str], api: Api, imports: Imports
 ) -> Tuple[List[Tuple[List[str], str, str]], str]:
-    """The two overloads of a list with a field-selecting argument, and the page class expression
-    the call validates into (the partial page when the argument is given)."""
+    """The three overloads of a list with a field-selecting argument (left out, given, either),
+    and the page class expression the call validates into (the partial page when it is given)."""
     assert op.pagination is not None and op.returns is not None
     page_model = next(m for m in api.models.values() if m.name == partial.page_model)
     imports.lines.add((f"{PACKAGE}.{page_model.module}", page_model.name))
